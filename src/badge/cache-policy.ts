@@ -1,0 +1,22 @@
+/**
+ * Cache-Control values, as pure functions of configuration and outcome
+ * (shields' habit). A badge worth showing is cached for M seconds by browsers
+ * and CDNs alike; one that says "unknown" or reports an error lives only a
+ * few seconds, so no cache (GitHub's camo included) pins it.
+ */
+export const SHORT_MAX_AGE_SECONDS = 5
+export const NO_STORE = 'no-store'
+
+export interface CachePolicyOptions {
+  /** BADGE_MAX_AGE_SECONDS, already clamped to the TTL. */
+  readonly maxAgeSeconds: number
+  readonly staleIfErrorSeconds: number
+}
+
+export function badgeCacheControl({ maxAgeSeconds: m, staleIfErrorSeconds }: CachePolicyOptions): string {
+  return `public, max-age=${m}, s-maxage=${m}, stale-while-revalidate=${m}, stale-if-error=${staleIfErrorSeconds}`
+}
+
+export function shortCacheControl(): string {
+  return `public, max-age=${SHORT_MAX_AGE_SECONDS}, s-maxage=${SHORT_MAX_AGE_SECONDS}`
+}

@@ -1,0 +1,122 @@
+import { z } from 'zod'
+import { Secret } from './secret.js'
+
+export const DEFAULT_API_URL = 'https://faciotech.com/modules/addons/faciotech_monitor/api.php'
+/** The vendor's documented budget per key: about 1000 requests an hour. */
+export const UPSTREAM_HOURLY_LIMIT = 1000
+/** Each poll reads GET /status and GET /monitors. */
+export const CALLS_PER_POLL = 2
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+export interface Config {
+  readonly apiKey: Secret
+  /** Base URL without a trailing slash; resources are paths after it. */
+  readonly apiUrl: string
+  readonly port: number
+  readonly host: string
+  readonly cacheTtlSeconds: number
+  readonly staleIfErrorSeconds: number
+  readonly upstreamTimeoutMs: number
+  readonly badgeLabel: string
+  readonly badgeMaxAgeSeconds: number
+  readonly logLevel: (typeof LOG_LEVELS)[number]
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID'
+
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+function integer(name: string, fallback: number, min: number, max: number) {
+  const message = `${name} must be a whole number from ${min} to ${max}`
+  return z
+    .string()
+    .regex(/^\s*\d+\s*$/, message)
+    .transform(Number)
+    .pipe(z.number().int().min(min, message).max(max, message))
+    .default(fallback)
+}
+
+function apiUrl(value: string, ctx: z.RefinementCtx): string {
+  const problem = (message: string) => {
+    ctx.addIssue({ code: 'custom', message: `MONITOR_API_URL ${message}` })
+    return z.NEVER
+  }
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return problem('must be an absolute http(s) URL')
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return problem('must use http or https')
+  if (url.username || url.password) return problem('must not contain credentials (the key goes in MONITOR_API_KEY)')
+  if (url.search || url.hash) return problem('must not contain a query string or fragment')
+  return url.href.replace(/\/+$/, '')
+}
+
+const ENV_SCHEMA = z.object({
+  MONITOR_API_KEY: z
+    .string({ error: 'MONITOR_API_KEY is required (the Server Monitor API key)' })
+    // Printable ASCII without spaces: anything else cannot travel in a header.
+    .regex(/^[\x21-\x7e]+$/, 'MONITOR_API_KEY must be printable ASCII without spaces')
+    .transform((key) => new Secret(key)),
+  MONITOR_API_URL: z.string().default(DEFAULT_API_URL).transform(apiUrl),
+  PORT: integer('PORT', 3000, 0, 65535),
+  HOST: z.string().default('0.0.0.0'),
+  CACHE_TTL_SECONDS: integer('CACHE_TTL_SECONDS', 300, 5, 3600),
+  STALE_IF_ERROR_SECONDS: integer('STALE_IF_ERROR_SECONDS', 1800, 0, 604800),
+  UPSTREAM_TIMEOUT_MS: integer('UPSTREAM_TIMEOUT_MS', 5000, 100, 60000),
+  BADGE_LABEL: z.string().max(64, 'BADGE_LABEL must be at most 64 characters').default('status'),
+  BADGE_MAX_AGE_SECONDS: integer('BADGE_MAX_AGE_SECONDS', 60, 0, 86400),
+  LOG_LEVEL: z
+    .enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+    .default('info'),
+})
+
+type Env = Readonly<Record<string, string | undefined>>
+
+/**
+ * Parses the environment once, at the edge. Empty values count as unset, so
+ * `PORT=` in a .env file means the default. Problems are collected, each
+ * naming its variable; no message repeats a value.
+ */
+export function loadConfig(env: Env): Config {
+  const present = Object.fromEntries(
+    Object.keys(ENV_SCHEMA.shape)
+      .map((name) => [name, env[name]?.trim()] as const)
+      .filter(([, value]) => value !== undefined && value !== ''),
+  )
+  const parsed = ENV_SCHEMA.safeParse(present)
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => issue.message))
+  }
+  const e = parsed.data
+  return Object.freeze({
+    apiKey: e.MONITOR_API_KEY,
+    apiUrl: e.MONITOR_API_URL,
+    port: e.PORT,
+    host: e.HOST,
+    cacheTtlSeconds: e.CACHE_TTL_SECONDS,
+    staleIfErrorSeconds: e.STALE_IF_ERROR_SECONDS,
+    upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+    badgeLabel: e.BADGE_LABEL,
+    badgeMaxAgeSeconds: Math.min(e.BADGE_MAX_AGE_SECONDS, e.CACHE_TTL_SECONDS),
+    logLevel: e.LOG_LEVEL,
+  })
+}
+
+/** Advice worth a warning at start; the service runs either way. */
+export function configWarnings(config: Config): string[] {
+  const callsPerHour = Math.ceil((3600 / config.cacheTtlSeconds) * CALLS_PER_POLL)
+  if (callsPerHour <= UPSTREAM_HOURLY_LIMIT) return []
+  return [
+    `CACHE_TTL_SECONDS=${config.cacheTtlSeconds} means about ${callsPerHour} upstream calls an hour, ` +
+      `over the key's limit of about ${UPSTREAM_HOURLY_LIMIT}: expect 429 answers; ` +
+      `${Math.ceil((3600 * CALLS_PER_POLL) / UPSTREAM_HOURLY_LIMIT)} seconds or more stays within it`,
+  ]
+}

@@ -1,0 +1,64 @@
+import { buildApp } from '../app.js'
+import { ConfigError, loadConfig } from '../config.js'
+import { SCENARIO_NAMES } from './scenarios.js'
+import { startSimulator } from './simulator.js'
+
+/**
+ * `npm run demo`: the proxy against a simulated upstream whose state cycles
+ * through all six badge states. No key, no network. PORT, HOST, LOG_LEVEL
+ * and the badge settings come from the environment as usual; the key, the
+ * upstream URL and a short TTL are the demo's own.
+ */
+const DEMO_KEY = 'demo-key'
+const CYCLE_MS = 8_000
+const TTL_SECONDS = 5
+
+const simulator = await startSimulator({ apiKey: DEMO_KEY })
+let config
+try {
+  config = loadConfig({
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    ...process.env,
+    MONITOR_API_KEY: DEMO_KEY,
+    MONITOR_API_URL: simulator.url,
+    CACHE_TTL_SECONDS: String(TTL_SECONDS),
+  })
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err
+  process.stderr.write(`demo: ${err.message}\n`)
+  process.exit(1)
+}
+const app = await buildApp(config)
+
+let scenario = 0
+const cycle = setInterval(() => {
+  scenario = (scenario + 1) % SCENARIO_NAMES.length
+  const name = SCENARIO_NAMES[scenario] ?? 'operational'
+  simulator.setScenario(name)
+  process.stdout.write(`upstream is now: ${name}\n`)
+}, CYCLE_MS)
+
+async function stop() {
+  clearInterval(cycle)
+  await app.close()
+  await simulator.close()
+  process.exit(0)
+}
+process.once('SIGINT', () => void stop())
+process.once('SIGTERM', () => void stop())
+
+await app.listen({ host: config.host, port: config.port })
+const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`
+process.stdout.write(`
+status-badge-proxy demo
+  simulated upstream  ${simulator.url}  (key "${DEMO_KEY}"; cycles through ${SCENARIO_NAMES.join(', ')} every ${CYCLE_MS / 1000} s)
+  proxy polls it every ${TTL_SECONDS} s; open:
+    ${base}/badge.svg
+    ${base}/badge.json
+    ${base}/healthz
+    ${base}/readyz
+  Ctrl-C stops.
+
+upstream is now: ${SCENARIO_NAMES[0] ?? 'operational'}
+`)

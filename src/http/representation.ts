@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto'
+import { LRUCache } from 'lru-cache'
+
+/** What a route prepares once: bytes and the headers that describe them. */
+export interface Prepared {
+  readonly body: string
+  readonly contentType: string
+  readonly cacheControl: string
+}
+
+/** A prepared representation: its bytes, its strong ETag, and fixed headers. */
+export interface Representation {
+  readonly body: Buffer
+  readonly etag: string
+  readonly headers: Readonly<Record<string, string>>
+}
+
+/** A representation as served now, with when its content last changed. */
+export interface Served {
+  readonly representation: Representation
+  readonly lastModifiedMs: number
+  readonly lastModified: string
+}
+
+export interface RepresentationCacheOptions {
+  /** Bound on the prepared bytes kept, whatever the variety of requests. */
+  readonly maxBytes?: number
+  readonly maxVariants?: number
+}
+
+const ENTRY_OVERHEAD_BYTES = 256
+
+/** A strong ETag from the bytes alone: equal content, equal tag, on any replica. */
+export function strongEtag(body: Buffer): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`
+}
+
+/**
+ * Prepared representations, built once per distinct content and served from
+ * memory after; bounded by bytes. A variant is one URL's representation (the
+ * route and its parameters); a state key names the inputs that decide its
+ * bytes. Last-Modified is tracked per variant: it moves only when the bytes
+ * do, to the moment (`asOf`) the inputs that changed them took effect.
+ */
+export function createRepresentationCache(options: RepresentationCacheOptions = {}) {
+  const prepared = new LRUCache<string, Representation>({
+    maxSize: options.maxBytes ?? 8 * 1024 * 1024,
+    sizeCalculation: (rep) => rep.body.length + ENTRY_OVERHEAD_BYTES,
+  })
+  const history = new LRUCache<string, { etag: string; lastModifiedMs: number; lastModified: string }>({
+    max: options.maxVariants ?? 10_000,
+  })
+
+  return {
+    serve(variant: string, stateKey: string, asOf: number, prepare: () => Prepared): Served {
+      const key = `${variant}\n${stateKey}`
+      let representation = prepared.get(key)
+      if (!representation) {
+        const { body, contentType, cacheControl } = prepare()
+        const bytes = Buffer.from(body)
+        const etag = strongEtag(bytes)
+        representation = {
+          body: bytes,
+          etag,
+          headers: { 'content-type': contentType, 'cache-control': cacheControl, etag },
+        }
+        prepared.set(key, representation)
+      }
+      let changed = history.get(variant)
+      if (changed?.etag !== representation.etag) {
+        const lastModifiedMs = Math.floor(asOf / 1000) * 1000
+        changed = { etag: representation.etag, lastModifiedMs, lastModified: new Date(lastModifiedMs).toUTCString() }
+        history.set(variant, changed)
+      }
+      return { representation, lastModifiedMs: changed.lastModifiedMs, lastModified: changed.lastModified }
+    },
+    /** For metrics and tests: how many prepared representations are held. */
+    get size() {
+      return prepared.size
+    },
+  }
+}
+
+export type RepresentationCache = ReturnType<typeof createRepresentationCache>

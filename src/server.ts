@@ -1,0 +1,42 @@
+import closeWithGrace from 'close-with-grace'
+import { buildApp } from './app.js'
+import { ConfigError, configWarnings, loadConfig, type Config } from './config.js'
+import { createLogger } from './logger.js'
+import { VERSION } from './version.js'
+
+/** Shutdown must finish inside the 10 s an orchestrator usually allows. */
+const SHUTDOWN_GRACE_MS = 9_000
+
+function configOrExit(): Config {
+  try {
+    return loadConfig(process.env)
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    process.stderr.write(`status-badge-proxy: ${err.message}\n`)
+    process.exit(1)
+  }
+}
+
+const config = configOrExit()
+const logger = createLogger(config.logLevel)
+for (const warning of configWarnings(config)) logger.warn(warning)
+
+const app = await buildApp(config, { logger })
+
+closeWithGrace({ delay: SHUTDOWN_GRACE_MS, logger }, async function shutdown({ signal, err }) {
+  if (err) app.log.error({ err }, 'closing after an unexpected error')
+  else app.log.info({ signal }, 'closing: polls stopped, finishing requests in flight')
+  await app.close()
+})
+
+try {
+  await app.listen({ host: config.host, port: config.port })
+  const upstream = new URL(config.apiUrl)
+  app.log.info(
+    { version: VERSION, upstream: `${upstream.origin}${upstream.pathname}`, pollEverySeconds: config.cacheTtlSeconds },
+    'status-badge-proxy started',
+  )
+} catch (err) {
+  app.log.fatal({ err }, 'could not start listening')
+  process.exit(1)
+}
