@@ -41,6 +41,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The background poller; tests drive it directly. */
     poller: Poller
+    /** Stops polling and turns /readyz to 503; close() still drains requests. */
+    beginShutdown(): void
   }
 }
 
@@ -84,12 +86,21 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   app.decorate('poller', poller)
 
   let closing = false
+  app.decorate('beginShutdown', function beginShutdown() {
+    closing = true
+    poller.stop()
+  })
   app.addHook('onReady', async function startPolling() {
     poller.start()
   })
   app.addHook('preClose', async function stopPolling() {
-    closing = true
-    poller.stop()
+    app.beginShutdown()
+  })
+  // close() ends only idle keep-alive sockets; one busy at that moment would
+  // linger after its answer until the keep-alive timeout. Ask it to close.
+  app.addHook('onSend', async function closeConnectionWhenClosing(_request, reply, payload) {
+    if (closing) reply.header('connection', 'close')
+    return payload
   })
 
   const source = createSnapshotSource({

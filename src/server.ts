@@ -26,6 +26,7 @@ const app = await buildApp(config, { logger })
 closeWithGrace({ delay: SHUTDOWN_GRACE_MS, logger }, async function shutdown({ signal, err }) {
   if (err) app.log.error({ err }, 'closing after an unexpected error')
   else app.log.info({ signal }, 'closing: polls stopped, finishing requests in flight')
+  app.beginShutdown()
   await app.close()
 })
 

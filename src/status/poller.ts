@@ -95,6 +95,8 @@ export function createPoller(options: PollerOptions): Poller {
   const random = options.random ?? Math.random
   const aborter = new AbortController()
   const schedules: Record<Resource, Schedule> = { status: createSchedule(), monitors: createSchedule() }
+  /** Set by a 429: no resource is polled before it (the limit is per key). */
+  let holdUntil = 0
   let timer: NodeJS.Timeout | undefined
   let started = false
   let stopped = false
@@ -159,10 +161,7 @@ export function createPoller(options: PollerOptions): Poller {
     let delay = backoff
     if (err instanceof UpstreamRateLimitedError) {
       delay = rateLimitDelay(err.retryAfterMs, backoff)
-      // The limit is per key: hold back every resource, not only this one.
-      for (const other of RESOURCES) {
-        schedules[other].dueAt = Math.max(schedules[other].dueAt, at + delay)
-      }
+      holdUntil = Math.max(holdUntil, at + delay)
     }
     const error =
       err instanceof UpstreamError
@@ -189,7 +188,7 @@ export function createPoller(options: PollerOptions): Poller {
   async function run() {
     timer = undefined
     const now = clock.now()
-    const due = RESOURCES.filter((resource) => schedules[resource].dueAt <= now)
+    const due = RESOURCES.filter((resource) => nextPollAt(resource) <= now)
     await Promise.all(
       due.map((resource) =>
         refresh(resource).catch((err: unknown) => {
@@ -203,9 +202,13 @@ export function createPoller(options: PollerOptions): Poller {
     arm()
   }
 
+  function nextPollAt(resource: Resource): number {
+    return Math.max(schedules[resource].dueAt, holdUntil)
+  }
+
   function arm() {
     if (stopped) return
-    const next = Math.min(...RESOURCES.map((resource) => schedules[resource].dueAt))
+    const next = Math.min(...RESOURCES.map(nextPollAt))
     timer = setTimeout(() => void run(), Math.max(0, next - clock.now()))
     timer.unref()
   }
@@ -232,7 +235,7 @@ export function createPoller(options: PollerOptions): Poller {
       return {
         lastOutcome: schedule.lastOutcome,
         consecutiveFailures: schedule.failures,
-        nextPollAt: started && !stopped ? schedule.dueAt : undefined,
+        nextPollAt: started && !stopped ? nextPollAt(resource) : undefined,
         firstAttemptSettled: schedule.settled,
       }
     },

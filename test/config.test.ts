@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, configWarnings, DEFAULT_API_URL, loadConfig } from '../src/config.js'
+
+const KEY = 'sk_live_config_test_secret'
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env)
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError)
+    const error = err as ConfigError
+    expect(error.message).not.toContain(KEY)
+    return error.problems
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({ MONITOR_API_KEY: KEY })
+    expect(config).toMatchObject({
+      apiUrl: DEFAULT_API_URL,
+      port: 3000,
+      host: '0.0.0.0',
+      cacheTtlSeconds: 300,
+      staleIfErrorSeconds: 1800,
+      upstreamTimeoutMs: 5000,
+      badgeLabel: 'status',
+      badgeMaxAgeSeconds: 60,
+      logLevel: 'info',
+    })
+    expect(Object.isFrozen(config)).toBe(true)
+  })
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      MONITOR_API_KEY: KEY,
+      MONITOR_API_URL: 'http://127.0.0.1:8080/api.php/',
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      CACHE_TTL_SECONDS: '600',
+      STALE_IF_ERROR_SECONDS: '0',
+      UPSTREAM_TIMEOUT_MS: '2500',
+      BADGE_LABEL: 'our API',
+      BADGE_MAX_AGE_SECONDS: '120',
+      LOG_LEVEL: 'warn',
+    })
+    expect(config).toMatchObject({
+      apiUrl: 'http://127.0.0.1:8080/api.php',
+      port: 8080,
+      host: '127.0.0.1',
+      cacheTtlSeconds: 600,
+      staleIfErrorSeconds: 0,
+      upstreamTimeoutMs: 2500,
+      badgeLabel: 'our API',
+      badgeMaxAgeSeconds: 120,
+      logLevel: 'warn',
+    })
+    expect(config.apiKey.reveal()).toBe(KEY)
+  })
+
+  it('treats empty values as unset', () => {
+    const config = loadConfig({ MONITOR_API_KEY: KEY, PORT: '', CACHE_TTL_SECONDS: '  ' })
+    expect(config.port).toBe(3000)
+    expect(config.cacheTtlSeconds).toBe(300)
+  })
+
+  it('clamps the badge max-age to the TTL', () => {
+    expect(loadConfig({ MONITOR_API_KEY: KEY, CACHE_TTL_SECONDS: '30' }).badgeMaxAgeSeconds).toBe(30)
+  })
+
+  it('requires the key, naming the variable', () => {
+    expect(problemsOf({})).toEqual(['MONITOR_API_KEY is required (the Server Monitor API key)'])
+    expect(problemsOf({ MONITOR_API_KEY: '' })[0]).toMatch(/^MONITOR_API_KEY is required/)
+  })
+
+  it('refuses a key that cannot travel in a header, without echoing it', () => {
+    expect(problemsOf({ MONITOR_API_KEY: `${KEY} with space` })).toEqual([
+      'MONITOR_API_KEY must be printable ASCII without spaces',
+    ])
+  })
+
+  it.each([
+    ['CACHE_TTL_SECONDS', '4', 'CACHE_TTL_SECONDS must be a whole number from 5 to 3600'],
+    ['CACHE_TTL_SECONDS', '3601', 'CACHE_TTL_SECONDS must be a whole number from 5 to 3600'],
+    ['CACHE_TTL_SECONDS', '300.5', 'CACHE_TTL_SECONDS must be a whole number from 5 to 3600'],
+    ['CACHE_TTL_SECONDS', 'five', 'CACHE_TTL_SECONDS must be a whole number from 5 to 3600'],
+    ['PORT', '70000', 'PORT must be a whole number from 0 to 65535'],
+    ['PORT', '-1', 'PORT must be a whole number from 0 to 65535'],
+    ['STALE_IF_ERROR_SECONDS', 'x', 'STALE_IF_ERROR_SECONDS must be a whole number from 0 to 604800'],
+    ['UPSTREAM_TIMEOUT_MS', '50', 'UPSTREAM_TIMEOUT_MS must be a whole number from 100 to 60000'],
+    ['BADGE_MAX_AGE_SECONDS', '1e3', 'BADGE_MAX_AGE_SECONDS must be a whole number from 0 to 86400'],
+    ['BADGE_LABEL', 'x'.repeat(65), 'BADGE_LABEL must be at most 64 characters'],
+    ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
+    ['MONITOR_API_URL', 'not a url', 'MONITOR_API_URL must be an absolute http(s) URL'],
+    ['MONITOR_API_URL', 'ftp://example.com/api.php', 'MONITOR_API_URL must use http or https'],
+    ['MONITOR_API_URL', 'https://user:pw@example.com/api.php', 'MONITOR_API_URL must not contain credentials (the key goes in MONITOR_API_KEY)'],
+    ['MONITOR_API_URL', 'https://example.com/api.php?key=1', 'MONITOR_API_URL must not contain a query string or fragment'],
+  ])('refuses %s=%s', (name, value, message) => {
+    expect(problemsOf({ MONITOR_API_KEY: KEY, [name]: value })).toEqual([message])
+  })
+
+  it('reports every problem at once', () => {
+    expect(problemsOf({ PORT: 'x', LOG_LEVEL: 'loud' })).toHaveLength(3)
+  })
+
+  it('never shows the key when the config is logged or printed', () => {
+    const config = loadConfig({ MONITOR_API_KEY: KEY })
+    expect(JSON.stringify(config)).not.toContain(KEY)
+    expect(String(config.apiKey)).toBe('[redacted]')
+    expect(JSON.stringify(config)).toContain('"apiKey":"[redacted]"')
+  })
+})
+
+describe('configWarnings', () => {
+  it('is quiet when two calls per TTL fit the hourly limit', () => {
+    expect(configWarnings(loadConfig({ MONITOR_API_KEY: KEY }))).toEqual([])
+    expect(configWarnings(loadConfig({ MONITOR_API_KEY: KEY, CACHE_TTL_SECONDS: '8' }))).toEqual([])
+  })
+
+  it('warns when polling would exceed about 1000 calls an hour', () => {
+    const [warning] = configWarnings(loadConfig({ MONITOR_API_KEY: KEY, CACHE_TTL_SECONDS: '5' }))
+    expect(warning).toMatch(/CACHE_TTL_SECONDS=5 means about 1440 upstream calls an hour/)
+    expect(warning).toMatch(/8 seconds or more/)
+  })
+})

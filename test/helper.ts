@@ -1,0 +1,89 @@
+import { Writable } from 'node:stream'
+import { buildApp, type App, type AppDeps } from '../src/app.js'
+import { loadConfig, type Config } from '../src/config.js'
+import { createLogger } from '../src/logger.js'
+import { startSimulator, type Simulator } from '../src/dev/simulator.js'
+import type { ScenarioName } from '../src/dev/scenarios.js'
+
+/** Distinctive, so any leak into a log line or a response is found by a plain search. */
+export const TEST_API_KEY = 'sk_test_9f8e7d6c5b4a_LEAKCANARY'
+
+/** Every log line and response of this test file; test/setup.ts searches them for the key. */
+export const captured = { logs: [] as string[], responses: [] as string[] }
+
+export async function startTestUpstream(scenario: ScenarioName = 'operational'): Promise<Simulator> {
+  return startSimulator({ apiKey: TEST_API_KEY, scenario })
+}
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({
+    MONITOR_API_KEY: TEST_API_KEY,
+    MONITOR_API_URL: 'http://127.0.0.1:9/unused',
+    LOG_LEVEL: 'debug',
+    ...env,
+  })
+}
+
+export function captureLogs(): { logger: ReturnType<typeof createLogger>; lines: string[] } {
+  const lines: string[] = []
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      const line = chunk.toString()
+      lines.push(line)
+      captured.logs.push(line)
+      done()
+    },
+  })
+  return { logger: createLogger('debug', sink), lines }
+}
+
+export interface TestApp {
+  readonly app: App
+  readonly logs: string[]
+  /** Parsed log records. */
+  records(): Array<Record<string, unknown>>
+}
+
+/**
+ * The app against a simulated upstream (or a fake client in deps), with its
+ * logs captured and every response recorded for the leak check.
+ */
+export async function buildTestApp(
+  options: { upstream?: Simulator; env?: Record<string, string>; deps?: AppDeps } = {},
+): Promise<TestApp> {
+  const { logger, lines } = captureLogs()
+  const config = testConfig({
+    ...(options.upstream && { MONITOR_API_URL: options.upstream.url }),
+    ...options.env,
+  })
+  const app = await buildApp(config, { logger, ...options.deps })
+  app.addHook('onSend', async function recordResponse(_request, reply, payload) {
+    captured.responses.push(JSON.stringify(reply.getHeaders()), typeof payload === 'string' || Buffer.isBuffer(payload) ? payload.toString() : '')
+    return payload
+  })
+  return {
+    app,
+    logs: lines,
+    records: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
+  }
+}
+
+/** Resolves once every first poll has settled (the app must be ready). */
+export async function firstPolls(app: App): Promise<void> {
+  await Promise.all([app.poller.firstAttempt('status'), app.poller.firstAttempt('monitors')])
+}
+
+/** A loopback URL where nothing listens (a port just freed). */
+export async function refusedUrl(): Promise<string> {
+  const { createServer } = await import('node:net')
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : 0
+  await new Promise<void>((resolve) => {
+    server.close(() => {
+      resolve()
+    })
+  })
+  return `http://127.0.0.1:${port}/api.php`
+}

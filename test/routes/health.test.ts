@@ -1,0 +1,111 @@
+import { Value } from 'typebox/value'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { App } from '../../src/app.js'
+import type { Simulator } from '../../src/dev/simulator.js'
+import { HealthBody, ReadyBody } from '../../src/routes/health.js'
+import { buildTestApp, firstPolls, startTestUpstream } from '../helper.js'
+
+let upstream: Simulator
+let app: App | undefined
+
+beforeAll(async () => {
+  upstream = await startTestUpstream()
+})
+afterAll(() => upstream.close())
+afterEach(async () => {
+  upstream.override('/status', undefined)
+  await app?.close()
+  app = undefined
+})
+
+describe('GET /healthz', () => {
+  it('reports the age and outcome of each poll, uncached', async () => {
+    app = (await buildTestApp({ upstream })).app
+    await app.ready()
+    await firstPolls(app)
+    const response = await app.inject('/healthz')
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['cache-control']).toBe('no-store')
+    const body = response.json<Record<string, unknown>>()
+    expect(Value.Check(HealthBody, body)).toBe(true)
+    expect(body).toMatchObject({
+      status: 'ok',
+      polls: {
+        status: { ageSeconds: 0, fresh: true, lastPoll: { ok: true }, consecutiveFailures: 0 },
+        monitors: { ageSeconds: 0, fresh: true, lastPoll: { ok: true }, consecutiveFailures: 0 },
+      },
+    })
+  })
+
+  it('names a failed poll by code, reason and upstream status', async () => {
+    upstream.override('/status', { status: 503, body: '<h1>Service Unavailable</h1>', headers: { 'content-type': 'text/html' } })
+    app = (await buildTestApp({ upstream })).app
+    await app.ready()
+    await firstPolls(app)
+    const body = (await app.inject('/healthz')).json<{ polls: Record<string, unknown> }>()
+    expect(body.polls.status).toMatchObject({
+      updatedAt: null,
+      ageSeconds: null,
+      fresh: false,
+      lastPoll: { ok: false, error: 'UPSTREAM_UNAVAILABLE', reason: 'unavailable', upstreamStatus: 503 },
+      consecutiveFailures: 1,
+    })
+  })
+})
+
+describe('GET /readyz', () => {
+  it('is 503 until the first poll has finished, then 200', async () => {
+    upstream.override('/status', { delayMs: 300 })
+    app = (await buildTestApp({ upstream })).app
+    await app.ready()
+    const early = await app.inject('/readyz')
+    expect(early.statusCode).toBe(503)
+    expect(early.headers['cache-control']).toBe('no-store')
+    expect(early.json()).toEqual({ ready: false, reason: 'first poll pending' })
+    await firstPolls(app)
+    const later = await app.inject('/readyz')
+    expect(later.statusCode).toBe(200)
+    expect(Value.Check(ReadyBody, later.json())).toBe(true)
+    expect(later.json()).toEqual({ ready: true })
+  })
+
+  it('is 503 from the moment shutdown begins', async () => {
+    app = (await buildTestApp({ upstream })).app
+    await app.ready()
+    await firstPolls(app)
+    app.beginShutdown()
+    const response = await app.inject('/readyz')
+    expect(response.statusCode).toBe(503)
+    expect(response.json()).toEqual({ ready: false, reason: 'shutting down' })
+  })
+
+  it('is 200 after a failed first poll too', async () => {
+    upstream.override('/status', { status: 500 })
+    app = (await buildTestApp({ upstream })).app
+    await app.ready()
+    await firstPolls(app)
+    expect((await app.inject('/readyz')).statusCode).toBe(200)
+  })
+})
+
+describe('every response', () => {
+  it('carries an explicit Cache-Control, errors included', async () => {
+    app = (await buildTestApp({ upstream })).app
+    await app.ready()
+    await firstPolls(app)
+    const requests = [
+      { url: '/badge.svg' },
+      { url: '/badge.json' },
+      { url: '/healthz' },
+      { url: '/readyz' },
+      { url: '/nope' },
+      { url: '/badge.svg', method: 'POST' as const },
+      { url: '/badge.svg', method: 'HEAD' as const },
+    ]
+    for (const request of requests) {
+      const response = await app.inject(request)
+      expect(response.headers['cache-control'], `${request.method ?? 'GET'} ${request.url}`).toMatch(/\S/)
+      if (response.statusCode >= 400) expect(response.headers['cache-control']).toBe('no-store')
+    }
+  })
+})

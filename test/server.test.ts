@@ -1,0 +1,103 @@
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Simulator } from '../src/dev/simulator.js'
+import { startTestUpstream, TEST_API_KEY } from './helper.js'
+import { startProcess } from './process.js'
+import { svgFacts } from './svg.js'
+
+const ROOT = resolve(import.meta.dirname, '..')
+let upstream: Simulator
+let workdir: string
+let startScript: string
+
+beforeAll(async () => {
+  upstream = await startTestUpstream()
+  // `npm start` as written in package.json, run from a folder of our own so
+  // that its .env is the test's, with the built server linked in.
+  const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+  startScript = pkg.scripts.start ?? ''
+  workdir = await mkdtemp(join(tmpdir(), 'badge-proxy-'))
+  await symlink(join(ROOT, 'dist'), join(workdir, 'dist'))
+})
+afterAll(async () => {
+  await upstream.close()
+  await rm(workdir, { recursive: true, force: true })
+})
+
+describe('the server process', () => {
+  it('stops with exit 1 and names the missing variable', async () => {
+    const server = startProcess(startScript, { cwd: workdir, env: {} })
+    expect(await server.exited).toBe(1)
+    expect(server.output.join('\n')).toContain('MONITOR_API_KEY is required')
+  })
+
+  it('names a bad variable without echoing the key', async () => {
+    const server = startProcess(startScript, {
+      cwd: workdir,
+      env: { MONITOR_API_KEY: TEST_API_KEY, CACHE_TTL_SECONDS: '1' },
+    })
+    expect(await server.exited).toBe(1)
+    const output = server.output.join('\n')
+    expect(output).toContain('CACHE_TTL_SECONDS must be a whole number from 5 to 3600')
+    expect(output).not.toContain(TEST_API_KEY)
+  })
+
+  it('reads .env, lets the real environment win, serves, and exits 0 on SIGTERM', async () => {
+    await writeFile(
+      join(workdir, '.env'),
+      [
+        `MONITOR_API_KEY=${TEST_API_KEY}`,
+        `MONITOR_API_URL=${upstream.url}`,
+        'HOST=127.0.0.1',
+        'PORT=0',
+        'BADGE_LABEL=from dotenv',
+        'CACHE_TTL_SECONDS=6',
+      ].join('\n'),
+    )
+    const server = startProcess(startScript, { cwd: workdir, env: { BADGE_LABEL: 'from env' } })
+    try {
+      const url = await server.listening()
+      const badge = await fetch(`${url}/badge.svg`)
+      expect(badge.status).toBe(200)
+      expect(svgFacts(await badge.text()).texts).toEqual(['from env', 'operational'])
+      expect((await fetch(`${url}/readyz`)).status).toBe(200)
+      // TTL 6 s is 1200 calls an hour: over the key's budget, said at start.
+      expect(server.output.join('\n')).toMatch(/about 1200 upstream calls an hour/)
+
+      const started = Date.now()
+      server.child.kill('SIGTERM')
+      expect(await server.exited).toBe(0)
+      expect(Date.now() - started).toBeLessThan(10_000)
+      expect(server.output.join('\n')).toContain('closing: polls stopped')
+    } finally {
+      server.child.kill('SIGKILL')
+      await rm(join(workdir, '.env'), { force: true })
+    }
+  })
+
+  it('finishes a request in flight before exiting on SIGTERM', async () => {
+    // The first poll hangs, so a badge request waits (at most 2 s) for it.
+    upstream.override('/status', { delayMs: 8_000 })
+    const server = startProcess(startScript, {
+      cwd: workdir,
+      env: { MONITOR_API_KEY: TEST_API_KEY, MONITOR_API_URL: upstream.url, HOST: '127.0.0.1', PORT: '0', UPSTREAM_TIMEOUT_MS: '10000' },
+    })
+    try {
+      const url = await server.listening()
+      const inFlight = fetch(`${url}/badge.json`)
+      await new Promise((r) => setTimeout(r, 300))
+      const started = Date.now()
+      server.child.kill('SIGTERM')
+      const response = await inFlight
+      expect(response.status).toBe(200)
+      expect(await response.json()).toMatchObject({ status: 'unknown' })
+      expect(await server.exited).toBe(0)
+      expect(Date.now() - started).toBeLessThan(10_000)
+    } finally {
+      upstream.override('/status', undefined)
+      server.child.kill('SIGKILL')
+    }
+  })
+})

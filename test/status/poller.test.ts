@@ -1,0 +1,246 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { UpstreamRateLimitedError, UpstreamUnavailableError } from '../../src/errors.js'
+import { createPoller, type Poller } from '../../src/status/poller.js'
+import type { UpstreamClient } from '../../src/upstream/client.js'
+import type { MonitorsData, StatusData } from '../../src/upstream/schema.js'
+import { captureLogs } from '../helper.js'
+
+const TTL_MS = 300_000
+const STATUS: StatusData = {
+  overall: 'operational',
+  counts: { total: 5, up: 5, down: 0, pending: 0, paused: 0 },
+  uptimePercentage: 100,
+  activeIncidents: 0,
+  upstreamTime: undefined,
+}
+const MONITORS: MonitorsData = { monitors: [{ id: '1', name: 'Web', status: 'up', active: true }], skipped: 0 }
+
+type Answer<T> = (signal?: AbortSignal) => Promise<T>
+
+function fakeClient() {
+  const calls = { status: [] as number[], monitors: [] as number[] }
+  const fake = {
+    status: (async () => STATUS) as Answer<StatusData>,
+    monitors: (async () => MONITORS) as Answer<MonitorsData>,
+  }
+  const client: UpstreamClient = {
+    fetchStatus: (signal) => {
+      calls.status.push(Date.now())
+      return fake.status(signal)
+    },
+    fetchMonitors: (signal) => {
+      calls.monitors.push(Date.now())
+      return fake.monitors(signal)
+    },
+  }
+  return { client, calls, fake }
+}
+
+const T0 = Date.parse('2026-11-26T12:00:00Z')
+let poller: Poller | undefined
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: T0 })
+})
+afterEach(() => {
+  poller?.stop()
+  poller = undefined
+  vi.useRealTimers()
+})
+
+function start(client: UpstreamClient, random = () => 0.5) {
+  const logs = captureLogs()
+  poller = createPoller({ client, ttlMs: TTL_MS, log: logs.logger, random })
+  poller.start()
+  return { poller, logs: logs.lines }
+}
+
+/** Seconds after T0 at which the calls happened. */
+const at = (times: number[]) => times.map((t) => (t - T0) / 1000)
+
+describe('cadence', () => {
+  it('polls both resources at start, then once per TTL', async () => {
+    const { client, calls } = fakeClient()
+    const { poller } = start(client)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(at(calls.status)).toEqual([0])
+    expect(at(calls.monitors)).toEqual([0])
+    expect(poller.snapshot('status')?.data).toEqual(STATUS)
+
+    await vi.advanceTimersByTimeAsync(TTL_MS - 1)
+    expect(calls.status).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    await vi.advanceTimersByTimeAsync(TTL_MS * 2)
+    expect(at(calls.status)).toEqual([0, 300, 600, 900])
+    expect(at(calls.monitors)).toEqual([0, 300, 600, 900])
+  })
+
+  it('settles the first attempt either way', async () => {
+    const { client, fake } = fakeClient()
+    fake.monitors = () => Promise.reject(new UpstreamUnavailableError('answered 500', 500))
+    const { poller } = start(client)
+    await vi.advanceTimersByTimeAsync(0)
+    await expect(poller.firstAttempt('status')).resolves.toBeUndefined()
+    await expect(poller.firstAttempt('monitors')).resolves.toBeUndefined()
+    expect(poller.state('monitors')).toMatchObject({ firstAttemptSettled: true, consecutiveFailures: 1 })
+  })
+
+  it('keeps its timer from holding the process open', async () => {
+    const spy = vi.spyOn(globalThis, 'setTimeout')
+    const { client } = fakeClient()
+    start(client)
+    await vi.advanceTimersByTimeAsync(0)
+    const timer = spy.mock.results.at(-1)?.value as NodeJS.Timeout
+    expect(timer.hasRef()).toBe(false)
+  })
+})
+
+describe('failures', () => {
+  it('backs off exponentially from 5 s, capped at the TTL, each resource on its own', async () => {
+    const { client, calls, fake } = fakeClient()
+    fake.status = () => Promise.reject(new UpstreamUnavailableError('answered 502', 502))
+    // random() = 1: the top of each jitter range, so the steps are exact.
+    start(client, () => 1)
+    await vi.advanceTimersByTimeAsync(615_000)
+    expect(at(calls.status)).toEqual([0, 5, 15, 35, 75, 155, 315, 615])
+    expect(at(calls.monitors)).toEqual([0, 300, 600])
+  })
+
+  it('jitters each step between half and all of it', async () => {
+    const { client, calls, fake } = fakeClient()
+    fake.status = () => Promise.reject(new UpstreamUnavailableError('answered 502', 502))
+    start(client, () => 0)
+    await vi.advanceTimersByTimeAsync(40_000)
+    expect(at(calls.status)).toEqual([0, 2.5, 7.5, 17.5, 37.5])
+  })
+
+  it('honours a 429 Retry-After for every resource, since the limit is per key', async () => {
+    const { client, calls, fake } = fakeClient()
+    let first = true
+    fake.status = async () => {
+      if (!first) return STATUS
+      first = false
+      throw new UpstreamRateLimitedError('answered 429', 429, 900_000)
+    }
+    start(client)
+    await vi.advanceTimersByTimeAsync(0)
+    // /monitors succeeded at 0 and would be due at 300 s; the key is held until 900 s.
+    await vi.advanceTimersByTimeAsync(899_000)
+    expect(at(calls.status)).toEqual([0])
+    expect(at(calls.monitors)).toEqual([0])
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(at(calls.status)).toEqual([0, 900])
+    expect(at(calls.monitors)).toEqual([0, 900])
+  })
+
+  it('bounds an absurd Retry-After to an hour', async () => {
+    const { client, calls, fake } = fakeClient()
+    fake.status = () => Promise.reject(new UpstreamRateLimitedError('answered 429', 429, 10 ** 9))
+    start(client)
+    await vi.advanceTimersByTimeAsync(3_600_000)
+    expect(at(calls.status)).toEqual([0, 3600])
+  })
+
+  it('keeps the last good snapshot while polls fail, and recovers', async () => {
+    const { client, fake } = fakeClient()
+    const { poller, logs } = start(client)
+    await vi.advanceTimersByTimeAsync(0)
+    const good = poller.snapshot('status')
+    fake.status = () => Promise.reject(new UpstreamUnavailableError('answered 500: Database error', 500))
+    await vi.advanceTimersByTimeAsync(TTL_MS)
+    expect(poller.snapshot('status')).toBe(good)
+    expect(poller.state('status').lastOutcome).toMatchObject({
+      ok: false,
+      error: { code: 'UPSTREAM_UNAVAILABLE', reason: 'unavailable', upstreamStatus: 500 },
+    })
+
+    fake.status = async () => ({ ...STATUS, overall: 'degraded' })
+    await vi.advanceTimersByTimeAsync(TTL_MS)
+    expect(poller.snapshot('status')?.data.overall).toBe('degraded')
+    expect(poller.state('status')).toMatchObject({ consecutiveFailures: 0, lastOutcome: { ok: true } })
+
+    const records = logs.map((line) => JSON.parse(line) as Record<string, unknown>)
+    const failure = records.find((r) => r.msg === 'poll status failed: answered 500: Database error')
+    expect(failure).toMatchObject({ level: 40, resource: 'status', code: 'UPSTREAM_UNAVAILABLE', upstreamStatus: 500 })
+    expect(records.filter((r) => r.msg === 'poll status: ok').at(-1)).toMatchObject({ level: 30, recoveredAfterFailures: 1 })
+  })
+
+  it('logs one line per poll outcome', async () => {
+    const { client } = fakeClient()
+    const { logs } = start(client)
+    await vi.advanceTimersByTimeAsync(TTL_MS * 2)
+    const messages = logs.map((line) => (JSON.parse(line) as { msg: string }).msg)
+    expect(messages.sort()).toEqual([
+      'poll monitors: ok',
+      'poll monitors: ok',
+      'poll monitors: ok',
+      'poll status: ok',
+      'poll status: ok',
+      'poll status: ok',
+    ])
+  })
+
+  it('survives a client that throws something unexpected, without spinning', async () => {
+    const { client, calls, fake } = fakeClient()
+    fake.status = () => Promise.reject(new TypeError('boom'))
+    const { logs } = start(client, () => 1)
+    await vi.advanceTimersByTimeAsync(20_000)
+    expect(at(calls.status)).toEqual([0, 5, 15])
+    expect(logs.some((line) => line.includes('"poll status failed unexpectedly"'))).toBe(true)
+  })
+})
+
+describe('overlap, coalescing, stop', () => {
+  it('never overlaps runs: a slow poll delays the next one', async () => {
+    const { client, calls, fake } = fakeClient()
+    fake.status = () =>
+      new Promise((resolve) => {
+        setTimeout(() => {
+          resolve(STATUS)
+        }, TTL_MS * 2)
+      })
+    start(client)
+    await vi.advanceTimersByTimeAsync(TTL_MS * 2 - 1)
+    expect(calls.status).toHaveLength(1)
+    expect(calls.monitors).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    // /monitors was due at 300 s but waits for the run in progress to end.
+    expect(calls.monitors).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(calls.monitors).toHaveLength(2)
+    expect(at(calls.monitors)[1]).toBeCloseTo(600, 1)
+  })
+
+  it('shares one upstream call among concurrent refreshes', async () => {
+    const { client, calls, fake } = fakeClient()
+    let release: (data: StatusData) => void = () => {}
+    fake.status = () => new Promise((resolve) => (release = resolve))
+    const { poller } = start(client)
+    await vi.advanceTimersByTimeAsync(0)
+    const a = poller.refresh('status')
+    const b = poller.refresh('status')
+    release(STATUS)
+    const [outcomeA, outcomeB] = await Promise.all([a, b])
+    expect(calls.status).toHaveLength(1)
+    expect(outcomeA).toMatchObject({ ok: true })
+    expect(outcomeB).toBe(outcomeA)
+  })
+
+  it('stops polling and aborts a poll in flight', async () => {
+    const { client, calls, fake } = fakeClient()
+    let seen: AbortSignal | undefined
+    fake.status = (signal) => {
+      seen = signal
+      return new Promise(() => {})
+    }
+    const { poller, logs } = start(client)
+    await vi.advanceTimersByTimeAsync(0)
+    poller.stop()
+    expect(seen?.aborted).toBe(true)
+    await vi.advanceTimersByTimeAsync(TTL_MS * 5)
+    expect(calls.status).toHaveLength(1)
+    expect(calls.monitors).toHaveLength(1)
+    expect(vi.getTimerCount()).toBe(0)
+    expect(logs.some((line) => line.includes('failed'))).toBe(false)
+  })
+})
