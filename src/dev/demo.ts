@@ -49,7 +49,9 @@ process.once('SIGINT', () => void stop())
 process.once('SIGTERM', () => void stop())
 
 await app.listen({ host: config.host, port: config.port })
-const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`
+const address = app.server.address()
+const port = typeof address === 'object' && address ? address.port : config.port
+const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
 process.stdout.write(`
 status-badge-proxy demo
   simulated upstream  ${simulator.url}  (key "${DEMO_KEY}"; cycles through ${SCENARIO_NAMES.join(', ')} every ${CYCLE_MS / 1000} s)
