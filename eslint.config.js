@@ -1,5 +1,6 @@
 // @ts-check
 import js from '@eslint/js'
+import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
@@ -23,7 +24,11 @@ export default tseslint.config(
       ],
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Only src/config.ts and the entry points read the environment.' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Only src/config.ts and the entry points read the environment.',
+        },
       ],
     },
   },
@@ -37,11 +42,12 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
-    files: ['test/**'],
+    files: ['test/**', 'bench/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {
-    files: ['eslint.config.js'],
+    files: ['eslint.config.js', 'bench/**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: globals.node },
   },
 )

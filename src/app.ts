@@ -60,6 +60,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     loggerInstance: logger,
     // Idle keep-alive sockets are closed at shutdown so close() finishes fast.
     forceCloseConnections: 'idle',
+    disableRequestLogging: true,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   // Only its Cache-Control fallback is used: a response no route dressed gets
@@ -98,9 +99,17 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   })
   // close() ends only idle keep-alive sockets; one busy at that moment would
   // linger after its answer until the keep-alive timeout. Ask it to close.
-  app.addHook('onSend', async function closeConnectionWhenClosing(_request, reply, payload) {
+  app.addHook('onSend', function closeConnectionWhenClosing(_request, reply, payload, done) {
     if (closing) reply.header('connection', 'close')
-    return payload
+    done(null, payload)
+  })
+  // One line per request, at debug: at info it would halve the badge
+  // throughput (bench/throughput.mjs) and flood the logs of a busy embed.
+  app.addHook('onResponse', function logRequest(request, reply, done) {
+    if (request.log.level === 'debug' || request.log.level === 'trace') {
+      request.log.debug({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed')
+    }
+    done()
   })
 
   const source = createSnapshotSource({

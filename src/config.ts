@@ -73,9 +73,7 @@ const ENV_SCHEMA = z.object({
   UPSTREAM_TIMEOUT_MS: integer('UPSTREAM_TIMEOUT_MS', 5000, 100, 60000),
   BADGE_LABEL: z.string().max(64, 'BADGE_LABEL must be at most 64 characters').default('status'),
   BADGE_MAX_AGE_SECONDS: integer('BADGE_MAX_AGE_SECONDS', 60, 0, 86400),
-  LOG_LEVEL: z
-    .enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
-    .default('info'),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 })
 
 type Env = Readonly<Record<string, string | undefined>>

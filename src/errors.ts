@@ -4,10 +4,7 @@
  * logs); `message` is the detail for operators. None ever carries the key.
  */
 export type UpstreamErrorCode =
-  | 'UPSTREAM_UNAUTHORIZED'
-  | 'UPSTREAM_RATE_LIMITED'
-  | 'UPSTREAM_UNAVAILABLE'
-  | 'UPSTREAM_INVALID_RESPONSE'
+  'UPSTREAM_UNAUTHORIZED' | 'UPSTREAM_RATE_LIMITED' | 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_INVALID_RESPONSE'
 
 export abstract class UpstreamError extends Error {
   abstract readonly code: UpstreamErrorCode

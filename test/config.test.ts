@@ -94,8 +94,16 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
     ['MONITOR_API_URL', 'not a url', 'MONITOR_API_URL must be an absolute http(s) URL'],
     ['MONITOR_API_URL', 'ftp://example.com/api.php', 'MONITOR_API_URL must use http or https'],
-    ['MONITOR_API_URL', 'https://user:pw@example.com/api.php', 'MONITOR_API_URL must not contain credentials (the key goes in MONITOR_API_KEY)'],
-    ['MONITOR_API_URL', 'https://example.com/api.php?key=1', 'MONITOR_API_URL must not contain a query string or fragment'],
+    [
+      'MONITOR_API_URL',
+      'https://user:pw@example.com/api.php',
+      'MONITOR_API_URL must not contain credentials (the key goes in MONITOR_API_KEY)',
+    ],
+    [
+      'MONITOR_API_URL',
+      'https://example.com/api.php?key=1',
+      'MONITOR_API_URL must not contain a query string or fragment',
+    ],
   ])('refuses %s=%s', (name, value, message) => {
     expect(problemsOf({ MONITOR_API_KEY: KEY, [name]: value })).toEqual([message])
   })

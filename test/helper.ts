@@ -58,7 +58,10 @@ export async function buildTestApp(
   })
   const app = await buildApp(config, { logger, ...options.deps })
   app.addHook('onSend', async function recordResponse(_request, reply, payload) {
-    captured.responses.push(JSON.stringify(reply.getHeaders()), typeof payload === 'string' || Buffer.isBuffer(payload) ? payload.toString() : '')
+    captured.responses.push(
+      JSON.stringify(reply.getHeaders()),
+      typeof payload === 'string' || Buffer.isBuffer(payload) ? payload.toString() : '',
+    )
     return payload
   })
   return {

@@ -38,7 +38,10 @@ describe('the API key', () => {
       }
     }
     // A header that carries it, logged by mistake, is censored.
-    app.log.warn({ req: { headers: { 'x-api-key': TEST_API_KEY, authorization: `Bearer ${TEST_API_KEY}` } } }, 'debug line')
+    app.log.warn(
+      { req: { headers: { 'x-api-key': TEST_API_KEY, authorization: `Bearer ${TEST_API_KEY}` } } },
+      'debug line',
+    )
     await app.close()
 
     expect(logs.filter((line) => line.includes('"level":40')).length).toBeGreaterThanOrEqual(FAULTS.length * 2)

@@ -82,7 +82,13 @@ describe('the server process', () => {
     upstream.override('/status', { delayMs: 8_000 })
     const server = startProcess(startScript, {
       cwd: workdir,
-      env: { MONITOR_API_KEY: TEST_API_KEY, MONITOR_API_URL: upstream.url, HOST: '127.0.0.1', PORT: '0', UPSTREAM_TIMEOUT_MS: '10000' },
+      env: {
+        MONITOR_API_KEY: TEST_API_KEY,
+        MONITOR_API_URL: upstream.url,
+        HOST: '127.0.0.1',
+        PORT: '0',
+        UPSTREAM_TIMEOUT_MS: '10000',
+      },
     })
     try {
       const url = await server.listening()

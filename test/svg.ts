@@ -6,7 +6,12 @@ export interface SvgFacts {
 }
 
 const decode = (s: string) =>
-  s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;|&apos;/g, "'").replace(/&amp;/g, '&')
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;|&apos;/g, "'")
+    .replace(/&amp;/g, '&')
 
 export function svgFacts(svg: string): SvgFacts {
   const ariaLabel = /aria-label="([^"]*)"/.exec(svg)?.[1]

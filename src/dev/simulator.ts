@@ -95,7 +95,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   function answerFromState(path: string, url: URL): SimReply {
     if (path === '/status') return { body: statusEnvelope(state) }
     if (path === '/monitors') {
-      return { body: monitorsEnvelope(state, { status: url.searchParams.get('status'), type: url.searchParams.get('type') }) }
+      return {
+        body: monitorsEnvelope(state, { status: url.searchParams.get('status'), type: url.searchParams.get('type') }),
+      }
     }
     const one = /^\/monitors\/([^/]+)$/.exec(path)
     if (one) {
@@ -119,7 +121,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     if (requests.length > MAX_RECORDED) requests.shift()
 
     let reply: SimReply
-    if (!url.pathname.startsWith(SIM_BASE_PATH)) reply = { status: 404, headers: { 'content-type': 'text/html' }, body: '<h1>Not Found</h1>' }
+    if (!url.pathname.startsWith(SIM_BASE_PATH))
+      reply = { status: 404, headers: { 'content-type': 'text/html' }, body: '<h1>Not Found</h1>' }
     else if (request.method !== 'GET') reply = error(405, 'Method not allowed')
     else if (!authorised(request.headers)) reply = error(401, 'Invalid or missing API key')
     else reply = scripted(path, request) ?? answerFromState(path, url)
@@ -167,10 +170,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     requests,
     async close() {
       server.closeAllConnections()
-      await new Promise<void>((resolve, reject) => server.close((err) => {
+      await new Promise<void>((resolve, reject) =>
+        server.close((err) => {
           if (err) reject(err)
           else resolve()
-        }))
+        }),
+      )
     },
   }
 }

@@ -12,11 +12,7 @@ function opaqueTag(tag: string): string {
  * weakly, or "*". Otherwise If-Modified-Since against Last-Modified, both to
  * the second. `fresh` (jshttp) would also need both to pass, so this is ours.
  */
-export function isNotModified(
-  headers: IncomingHttpHeaders,
-  etag: string,
-  lastModifiedMs: number,
-): boolean {
+export function isNotModified(headers: IncomingHttpHeaders, etag: string, lastModifiedMs: number): boolean {
   const ifNoneMatch = headers['if-none-match']
   if (ifNoneMatch !== undefined) {
     if (ifNoneMatch.trim() === '*') return true

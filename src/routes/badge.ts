@@ -4,7 +4,6 @@ import type { StatusRepresentations } from '../badge/status-representations.js'
 import { sendRepresentation } from '../http/send.js'
 import { STATUS_KEYS } from '../status/overall.js'
 import type { SnapshotSource } from '../status/source.js'
-import { toStatusView } from '../status/status-view.js'
 
 export const StatusBadgeJson = Type.Object(
   {
@@ -34,8 +33,7 @@ export const badgeRoutes: FastifyPluginAsyncTypebox<BadgeRouteOptions> = async (
     '/badge.svg',
     { schema: { summary: 'Overall status badge (SVG)', response: { 200: SvgBody, 304: NotModified } } },
     async function statusBadgeSvg(request, reply) {
-      const view = toStatusView(await source.view('status'))
-      return sendRepresentation(request, reply, representations.svg(view))
+      return sendRepresentation(request, reply, representations.svg(await source.view('status')))
     },
   )
 
@@ -43,8 +41,7 @@ export const badgeRoutes: FastifyPluginAsyncTypebox<BadgeRouteOptions> = async (
     '/badge.json',
     { schema: { summary: 'Overall status (JSON)', response: { 200: StatusBadgeJson, 304: NotModified } } },
     async function statusBadgeJson(request, reply) {
-      const view = toStatusView(await source.view('status'))
-      return sendRepresentation(request, reply, representations.json(view))
+      return sendRepresentation(request, reply, representations.json(await source.view('status')))
     },
   )
 }

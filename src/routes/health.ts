@@ -58,7 +58,12 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRouteOptions> = async
 
   app.get(
     '/readyz',
-    { schema: { summary: 'Readiness: 200 once the first poll has finished', response: { 200: ReadyBody, 503: ReadyBody } } },
+    {
+      schema: {
+        summary: 'Readiness: 200 once the first poll has finished',
+        response: { 200: ReadyBody, 503: ReadyBody },
+      },
+    },
     async function readyz(_request, reply) {
       reply.header('cache-control', NO_STORE)
       if (isClosing()) return reply.code(503).send({ ready: false, reason: 'shutting down' })

@@ -27,7 +27,10 @@ const SPELLINGS: ReadonlyMap<string, Exclude<StatusKey, 'unknown'>> = new Map([
 ])
 
 export function foldSpelling(value: string): string {
-  return value.trim().toLowerCase().replace(/[\s-]+/g, '_')
+  return value
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_')
 }
 
 /**

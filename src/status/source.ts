@@ -1,4 +1,4 @@
-import type { Clock, Poller, Resource, ResourceData } from './poller.js'
+import type { Clock, PollOutcome, Poller, Resource, ResourceData, Snapshot } from './poller.js'
 import { snapshotView, type Freshness, type SnapshotView } from './view.js'
 
 /** How long a request may wait for the very first poll; never longer. */
@@ -23,13 +23,40 @@ export interface SnapshotSourceOptions {
   readonly firstPollWaitMs?: number
 }
 
+interface Memo {
+  readonly snapshot: Snapshot | undefined
+  readonly outcome: PollOutcome | undefined
+  readonly view: SnapshotView<unknown>
+  /** The view holds until then, unless a poll settles first. */
+  readonly validUntil: number
+}
+
+/**
+ * Views of the polled resources for the request path. A view is computed
+ * once per change of its inputs (a poll settling, or the snapshot growing
+ * too old) and the same object is returned until then, so everything
+ * prepared from it can be keyed by its identity.
+ */
 export function createSnapshotSource(options: SnapshotSourceOptions): SnapshotSource {
   const { poller, clock, freshness, startedAt } = options
   const waitMs = options.firstPollWaitMs ?? FIRST_POLL_WAIT_MS
+  const memos: Partial<Record<Resource, Memo>> = {}
 
   function viewNow<R extends Resource>(resource: R): SnapshotView<ResourceData[R]> {
-    const { lastOutcome } = poller.state(resource)
-    return snapshotView(poller.snapshot(resource), lastOutcome, clock.now(), freshness, startedAt)
+    const snapshot = poller.snapshot(resource)
+    const outcome = poller.state(resource).lastOutcome
+    const now = clock.now()
+    const memo = memos[resource]
+    if (memo !== undefined && memo.snapshot === snapshot && memo.outcome === outcome && now <= memo.validUntil) {
+      return memo.view as SnapshotView<ResourceData[R]>
+    }
+    const view = snapshotView(snapshot, outcome, now, freshness, startedAt)
+    const validUntil =
+      snapshot && view.data !== undefined
+        ? snapshot.fetchedAt + freshness.ttlMs + freshness.staleIfErrorMs
+        : Number.POSITIVE_INFINITY
+    memos[resource] = { snapshot, outcome, view, validUntil }
+    return view
   }
 
   async function waitForFirstPoll(resource: Resource): Promise<void> {

@@ -2,8 +2,7 @@ import { UpstreamInvalidResponseError } from '../errors.js'
 
 /** Reads at most `limit` bytes of a body; a larger one is refused unread. */
 export async function readLimitedText(response: Response, limit: number): Promise<string> {
-  const tooLarge = () =>
-    new UpstreamInvalidResponseError(`body larger than ${limit} bytes`, response.status)
+  const tooLarge = () => new UpstreamInvalidResponseError(`body larger than ${limit} bytes`, response.status)
   const declared = Number(response.headers.get('content-length') ?? Number.NaN)
   if (declared > limit) {
     await response.body?.cancel()

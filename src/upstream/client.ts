@@ -54,7 +54,10 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
 
   function scrub(value: unknown): string {
     const raw = typeof value === 'string' ? value : JSON.stringify(value ?? null)
-    return raw.replaceAll(key, '[redacted]').replace(/[^\x20-\x7e]+/g, ' ').slice(0, MAX_DETAIL_CHARS)
+    return raw
+      .replaceAll(key, '[redacted]')
+      .replace(/[^\x20-\x7e]+/g, ' ')
+      .slice(0, MAX_DETAIL_CHARS)
   }
 
   async function send(resource: string, signal?: AbortSignal): Promise<Response> {
@@ -106,11 +109,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     }
   }
 
-  async function getData<T extends z.ZodType>(
-    resource: string,
-    schema: T,
-    signal?: AbortSignal,
-  ): Promise<z.output<T>> {
+  async function getData<T extends z.ZodType>(resource: string, schema: T, signal?: AbortSignal): Promise<z.output<T>> {
     const response = await send(resource, signal)
     if (response.status < 200 || response.status > 299) throw await failureFor(response)
 

@@ -18,16 +18,20 @@ function optional<T extends z.ZodType>(schema: T) {
 
 const NUMBER_TEXT = /^[+-]?\d+(\.\d+)?$/
 
-const numeric = z.union([
-  z.number(),
-  z.string().trim().regex(NUMBER_TEXT).transform(Number),
-])
+const numeric = z.union([z.number(), z.string().trim().regex(NUMBER_TEXT).transform(Number)])
 
 export const count = optional(numeric.pipe(z.number().int().nonnegative()))
 
 export const percentage = optional(
   z
-    .union([z.number(), z.string().trim().regex(/^\d+(\.\d+)?\s*%?$/).transform((s) => Number.parseFloat(s))])
+    .union([
+      z.number(),
+      z
+        .string()
+        .trim()
+        .regex(/^\d+(\.\d+)?\s*%?$/)
+        .transform((s) => Number.parseFloat(s)),
+    ])
     .pipe(z.number().min(0).max(100)),
 )
 
@@ -53,7 +57,10 @@ export const text = optional(z.union([z.string().trim(), z.number().transform(St
 /** Ids become part of public URLs (/components/:id), so only URL-safe ones are kept. */
 export const id = z.union([
   z.number().int().nonnegative().transform(String),
-  z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/),
 ])
 
 const ZONELESS = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/

@@ -33,7 +33,9 @@ describe('createRepresentationCache', () => {
     // A new state with the same bytes (a later poll, same status): unchanged.
     expect(cache.serve('v', 'up-later', t(300), () => prepared('up')).lastModifiedMs).toBe(t(0))
     // Different bytes.
-    expect(cache.serve('v', 'down', t(600.4), () => prepared('down')).lastModified).toBe('Thu, 26 Nov 2026 12:10:00 GMT')
+    expect(cache.serve('v', 'down', t(600.4), () => prepared('down')).lastModified).toBe(
+      'Thu, 26 Nov 2026 12:10:00 GMT',
+    )
     // Back to a state prepared before: its bytes differ from the last served, so it moves again.
     expect(cache.serve('v', 'up', t(900), () => prepared('up')).lastModifiedMs).toBe(t(900))
   })

@@ -38,7 +38,11 @@ describe('GET /healthz', () => {
   })
 
   it('names a failed poll by code, reason and upstream status', async () => {
-    upstream.override('/status', { status: 503, body: '<h1>Service Unavailable</h1>', headers: { 'content-type': 'text/html' } })
+    upstream.override('/status', {
+      status: 503,
+      body: '<h1>Service Unavailable</h1>',
+      headers: { 'content-type': 'text/html' },
+    })
     app = (await buildTestApp({ upstream })).app
     await app.ready()
     await firstPolls(app)

@@ -162,7 +162,10 @@ describe('failures', () => {
     const records = logs.map((line) => JSON.parse(line) as Record<string, unknown>)
     const failure = records.find((r) => r.msg === 'poll status failed: answered 500: Database error')
     expect(failure).toMatchObject({ level: 40, resource: 'status', code: 'UPSTREAM_UNAVAILABLE', upstreamStatus: 500 })
-    expect(records.filter((r) => r.msg === 'poll status: ok').at(-1)).toMatchObject({ level: 30, recoveredAfterFailures: 1 })
+    expect(records.filter((r) => r.msg === 'poll status: ok').at(-1)).toMatchObject({
+      level: 30,
+      recoveredAfterFailures: 1,
+    })
   })
 
   it('logs one line per poll outcome', async () => {

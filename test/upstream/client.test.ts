@@ -139,7 +139,11 @@ describe('failures map to named errors', () => {
   })
 
   it('429 with Retry-After in seconds', async () => {
-    const err = await statusError({ status: 429, headers: { 'retry-after': '120' }, body: { success: false, error: 'Rate limit exceeded' } })
+    const err = await statusError({
+      status: 429,
+      headers: { 'retry-after': '120' },
+      body: { success: false, error: 'Rate limit exceeded' },
+    })
     expect(err).toBeInstanceOf(UpstreamRateLimitedError)
     expect(err).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', upstreamStatus: 429, retryAfterMs: 120_000 })
   })
@@ -177,7 +181,10 @@ describe('failures map to named errors', () => {
   })
 
   it('200 with an HTML page: invalid response', async () => {
-    const err = await statusError({ headers: { 'content-type': 'text/html' }, body: '<!doctype html><p>Maintenance</p>' })
+    const err = await statusError({
+      headers: { 'content-type': 'text/html' },
+      body: '<!doctype html><p>Maintenance</p>',
+    })
     expect(err).toBeInstanceOf(UpstreamInvalidResponseError)
     expect(err.message).toBe('expected JSON, got text/html')
   })
@@ -199,7 +206,10 @@ describe('failures map to named errors', () => {
 
   it('an oversize body with a Content-Length: refused unread', async () => {
     const err = await statusError({ body: `{"pad":"${'x'.repeat(MAX_BODY_BYTES)}"}` })
-    expect(err).toMatchObject({ code: 'UPSTREAM_INVALID_RESPONSE', message: `body larger than ${MAX_BODY_BYTES} bytes` })
+    expect(err).toMatchObject({
+      code: 'UPSTREAM_INVALID_RESPONSE',
+      message: `body larger than ${MAX_BODY_BYTES} bytes`,
+    })
   })
 
   it('an oversize chunked body: cut off at the limit', async () => {
@@ -207,7 +217,10 @@ describe('failures map to named errors', () => {
       headers: { 'transfer-encoding': 'chunked' },
       body: `{"pad":"${'x'.repeat(MAX_BODY_BYTES)}"}`,
     })
-    expect(err).toMatchObject({ code: 'UPSTREAM_INVALID_RESPONSE', message: `body larger than ${MAX_BODY_BYTES} bytes` })
+    expect(err).toMatchObject({
+      code: 'UPSTREAM_INVALID_RESPONSE',
+      message: `body larger than ${MAX_BODY_BYTES} bytes`,
+    })
   })
 
   it('no answer in time: unavailable', async () => {
@@ -231,7 +244,9 @@ describe('failures map to named errors', () => {
     const before = upstream.calls('/elsewhere')
     const err = await statusError({ status: 302, headers: { location: `${upstream.url}/elsewhere?x=1` } })
     expect(err).toBeInstanceOf(UpstreamUnavailableError)
-    expect(err.message).toMatch(/^answered 302, a redirect to http:\/\/127\.0\.0\.1:\d+\/.*\/elsewhere: set MONITOR_API_URL/)
+    expect(err.message).toMatch(
+      /^answered 302, a redirect to http:\/\/127\.0\.0\.1:\d+\/.*\/elsewhere: set MONITOR_API_URL/,
+    )
     expect(upstream.calls('/elsewhere')).toBe(before)
   })
 })

@@ -97,7 +97,14 @@ describe('statusData', () => {
 
   it('reads PHP-style strings and ignores unknown fields', () => {
     const data = statusData.parse({
-      status: { total: '5', up: '4', down: '1', overall_status: 'Partial Outage', uptime_percentage: '80.0', region: 'eu' },
+      status: {
+        total: '5',
+        up: '4',
+        down: '1',
+        overall_status: 'Partial Outage',
+        uptime_percentage: '80.0',
+        region: 'eu',
+      },
       timestamp: '2026-02-07 12:00:00',
       extra: { anything: true },
     })
