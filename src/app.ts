@@ -61,6 +61,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     // Idle keep-alive sockets are closed at shutdown so close() finishes fast.
     forceCloseConnections: 'idle',
     disableRequestLogging: true,
+    // Requests that arrive while closing are answered as usual (with
+    // Connection: close, below), not with a bare 503 lacking Cache-Control.
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   // Only its Cache-Control fallback is used: a response no route dressed gets
@@ -115,7 +118,11 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const source = createSnapshotSource({
     poller,
     clock,
-    freshness: { ttlMs, staleIfErrorMs: config.staleIfErrorSeconds * 1000 },
+    freshness: {
+      ttlMs,
+      staleIfErrorMs: config.staleIfErrorSeconds * 1000,
+      pollGraceMs: config.upstreamTimeoutMs,
+    },
     startedAt,
     ...(deps.firstPollWaitMs !== undefined && { firstPollWaitMs: deps.firstPollWaitMs }),
   })

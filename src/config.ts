@@ -21,6 +21,7 @@ export interface Config {
   readonly badgeLabel: string
   readonly badgeMaxAgeSeconds: number
   readonly logLevel: (typeof LOG_LEVELS)[number]
+  readonly shutdownDrainSeconds: number
 }
 
 export class ConfigError extends Error {
@@ -38,7 +39,7 @@ function integer(name: string, fallback: number, min: number, max: number) {
     .string()
     .regex(/^\s*\d+\s*$/, message)
     .transform(Number)
-    .pipe(z.number().int().min(min, message).max(max, message))
+    .pipe(z.number().int(message).min(min, message).max(max, message))
     .default(fallback)
 }
 
@@ -73,6 +74,7 @@ const ENV_SCHEMA = z.object({
   UPSTREAM_TIMEOUT_MS: integer('UPSTREAM_TIMEOUT_MS', 5000, 100, 60000),
   BADGE_LABEL: z.string().max(64, 'BADGE_LABEL must be at most 64 characters').default('status'),
   BADGE_MAX_AGE_SECONDS: integer('BADGE_MAX_AGE_SECONDS', 60, 0, 86400),
+  SHUTDOWN_DRAIN_SECONDS: integer('SHUTDOWN_DRAIN_SECONDS', 2, 0, 5),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 })
 
@@ -91,7 +93,7 @@ export function loadConfig(env: Env): Config {
   )
   const parsed = ENV_SCHEMA.safeParse(present)
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => issue.message))
+    throw new ConfigError([...new Set(parsed.error.issues.map((issue) => issue.message))])
   }
   const e = parsed.data
   return Object.freeze({
@@ -105,6 +107,7 @@ export function loadConfig(env: Env): Config {
     badgeLabel: e.BADGE_LABEL,
     badgeMaxAgeSeconds: Math.min(e.BADGE_MAX_AGE_SECONDS, e.CACHE_TTL_SECONDS),
     logLevel: e.LOG_LEVEL,
+    shutdownDrainSeconds: e.SHUTDOWN_DRAIN_SECONDS,
   })
 }
 

@@ -1,11 +1,12 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, configWarnings, loadConfig, type Config } from './config.js'
 import { createLogger } from './logger.js'
 import { VERSION } from './version.js'
 
-/** Shutdown must finish inside the 10 s an orchestrator usually allows. */
-const SHUTDOWN_GRACE_MS = 9_000
+/** Drain (at most 5 s) and close must finish inside the 10 s an orchestrator usually allows. */
+const SHUTDOWN_GRACE_MS = 9_500
 
 function configOrExit(): Config {
   try {
@@ -24,9 +25,16 @@ for (const warning of configWarnings(config)) logger.warn(warning)
 const app = await buildApp(config, { logger })
 
 closeWithGrace({ delay: SHUTDOWN_GRACE_MS, logger }, async function shutdown({ signal, err }) {
-  if (err) app.log.error({ err }, 'closing after an unexpected error')
-  else app.log.info({ signal }, 'closing: polls stopped, finishing requests in flight')
   app.beginShutdown()
+  if (err) {
+    app.log.error({ err }, 'closing after an unexpected error')
+  } else {
+    // Still serving, with /readyz at 503, so load balancers stop sending
+    // traffic before the listener goes away.
+    app.log.info({ signal, drainSeconds: config.shutdownDrainSeconds }, 'shutting down: polls stopped, draining')
+    await sleep(config.shutdownDrainSeconds * 1000)
+  }
+  app.log.info('closing: finishing requests in flight')
   await app.close()
 })
 

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       badgeLabel: 'status',
       badgeMaxAgeSeconds: 60,
       logLevel: 'info',
+      shutdownDrainSeconds: 2,
     })
     expect(Object.isFrozen(config)).toBe(true)
   })
@@ -44,6 +45,7 @@ describe('loadConfig', () => {
       BADGE_LABEL: 'our API',
       BADGE_MAX_AGE_SECONDS: '120',
       LOG_LEVEL: 'warn',
+      SHUTDOWN_DRAIN_SECONDS: '0',
     })
     expect(config).toMatchObject({
       apiUrl: 'http://127.0.0.1:8080/api.php',
@@ -55,6 +57,7 @@ describe('loadConfig', () => {
       badgeLabel: 'our API',
       badgeMaxAgeSeconds: 120,
       logLevel: 'warn',
+      shutdownDrainSeconds: 0,
     })
     expect(config.apiKey.reveal()).toBe(KEY)
   })
@@ -85,12 +88,14 @@ describe('loadConfig', () => {
     ['CACHE_TTL_SECONDS', '3601', 'CACHE_TTL_SECONDS must be a whole number from 5 to 3600'],
     ['CACHE_TTL_SECONDS', '300.5', 'CACHE_TTL_SECONDS must be a whole number from 5 to 3600'],
     ['CACHE_TTL_SECONDS', 'five', 'CACHE_TTL_SECONDS must be a whole number from 5 to 3600'],
+    ['CACHE_TTL_SECONDS', '99999999999999999999', 'CACHE_TTL_SECONDS must be a whole number from 5 to 3600'],
     ['PORT', '70000', 'PORT must be a whole number from 0 to 65535'],
     ['PORT', '-1', 'PORT must be a whole number from 0 to 65535'],
     ['STALE_IF_ERROR_SECONDS', 'x', 'STALE_IF_ERROR_SECONDS must be a whole number from 0 to 604800'],
     ['UPSTREAM_TIMEOUT_MS', '50', 'UPSTREAM_TIMEOUT_MS must be a whole number from 100 to 60000'],
     ['BADGE_MAX_AGE_SECONDS', '1e3', 'BADGE_MAX_AGE_SECONDS must be a whole number from 0 to 86400'],
     ['BADGE_LABEL', 'x'.repeat(65), 'BADGE_LABEL must be at most 64 characters'],
+    ['SHUTDOWN_DRAIN_SECONDS', '6', 'SHUTDOWN_DRAIN_SECONDS must be a whole number from 0 to 5'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
     ['MONITOR_API_URL', 'not a url', 'MONITOR_API_URL must be an absolute http(s) URL'],
     ['MONITOR_API_URL', 'ftp://example.com/api.php', 'MONITOR_API_URL must use http or https'],

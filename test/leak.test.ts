@@ -18,6 +18,8 @@ const FAULTS: SimReply[] = [
   { body: { success: false, error: `key ${TEST_API_KEY} suspended` } },
   { body: '{not json' },
   { status: 302, headers: { location: `https://evil.example/?key=${TEST_API_KEY}` } },
+  { status: 301, headers: { location: `https://sso.example/login/${TEST_API_KEY}/next` } },
+  { status: 307, headers: { location: `/login/${encodeURIComponent(TEST_API_KEY)}` } },
   { reset: true },
 ]
 

@@ -10,6 +10,14 @@ export interface ServerProcess {
   listening(): Promise<string>
 }
 
+/** fetch(), with the response's headers and body kept for the suite-wide key check. */
+export async function fetchRecorded(url: string): Promise<Response> {
+  const response = await fetch(url)
+  const body = await response.text()
+  captured.responses.push(JSON.stringify(Object.fromEntries(response.headers)), body)
+  return new Response(body, { status: response.status, headers: response.headers })
+}
+
 /** Runs a shell command line (like an npm script) and collects its output for the leak check. */
 export function startProcess(command: string, options: { cwd: string; env: Record<string, string> }): ServerProcess {
   const child = spawn('sh', ['-c', `exec ${command}`], {

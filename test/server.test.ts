@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Simulator } from '../src/dev/simulator.js'
 import { startTestUpstream, TEST_API_KEY } from './helper.js'
-import { startProcess } from './process.js'
+import { fetchRecorded, startProcess } from './process.js'
 import { svgFacts } from './svg.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
@@ -54,23 +54,35 @@ describe('the server process', () => {
         'PORT=0',
         'BADGE_LABEL=from dotenv',
         'CACHE_TTL_SECONDS=6',
+        'SHUTDOWN_DRAIN_SECONDS=1',
       ].join('\n'),
     )
     const server = startProcess(startScript, { cwd: workdir, env: { BADGE_LABEL: 'from env' } })
     try {
       const url = await server.listening()
-      const badge = await fetch(`${url}/badge.svg`)
+      const badge = await fetchRecorded(`${url}/badge.svg`)
       expect(badge.status).toBe(200)
       expect(svgFacts(await badge.text()).texts).toEqual(['from env', 'operational'])
-      expect((await fetch(`${url}/readyz`)).status).toBe(200)
+      expect((await fetchRecorded(`${url}/readyz`)).status).toBe(200)
       // TTL 6 s is 1200 calls an hour: over the key's budget, said at start.
       expect(server.output.join('\n')).toMatch(/about 1200 upstream calls an hour/)
 
       const started = Date.now()
       server.child.kill('SIGTERM')
+      // Draining: still serving badges, but no longer ready.
+      await new Promise((r) => setTimeout(r, 200))
+      const readyz = await fetchRecorded(`${url}/readyz`)
+      expect(readyz.status).toBe(503)
+      expect(readyz.headers.get('cache-control')).toBe('no-store')
+      expect(await readyz.json()).toEqual({ ready: false, reason: 'shutting down' })
+      expect((await fetchRecorded(`${url}/badge.svg`)).status).toBe(200)
       expect(await server.exited).toBe(0)
-      expect(Date.now() - started).toBeLessThan(10_000)
-      expect(server.output.join('\n')).toContain('closing: polls stopped')
+      const took = Date.now() - started
+      expect(took).toBeGreaterThanOrEqual(1_000)
+      expect(took).toBeLessThan(10_000)
+      const output = server.output.join('\n')
+      expect(output).toContain('shutting down: polls stopped, draining')
+      expect(output).toContain('closing: finishing requests in flight')
     } finally {
       server.child.kill('SIGKILL')
       await rm(join(workdir, '.env'), { force: true })
@@ -88,11 +100,12 @@ describe('the server process', () => {
         HOST: '127.0.0.1',
         PORT: '0',
         UPSTREAM_TIMEOUT_MS: '10000',
+        SHUTDOWN_DRAIN_SECONDS: '0',
       },
     })
     try {
       const url = await server.listening()
-      const inFlight = fetch(`${url}/badge.json`)
+      const inFlight = fetchRecorded(`${url}/badge.json`)
       await new Promise((r) => setTimeout(r, 300))
       const started = Date.now()
       server.child.kill('SIGTERM')

@@ -68,7 +68,8 @@ export function createRepresentationCache(options: RepresentationCacheOptions = 
       }
       let changed = history.get(variant)
       if (changed?.etag !== representation.etag) {
-        const lastModifiedMs = Math.floor(asOf / 1000) * 1000
+        // HTTP dates count seconds: two changes within one must still move it.
+        const lastModifiedMs = Math.max(Math.floor(asOf / 1000) * 1000, (changed?.lastModifiedMs ?? 0) + 1000)
         changed = { etag: representation.etag, lastModifiedMs, lastModified: new Date(lastModifiedMs).toUTCString() }
         history.set(variant, changed)
       }

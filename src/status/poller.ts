@@ -115,9 +115,20 @@ export function createPoller(options: PollerOptions): Poller {
   async function pollUpstream(
     resource: Resource,
     _stale: unknown,
-    { signal }: { signal: AbortSignal },
+    { signal: fetchSignal }: { signal: AbortSignal },
   ): Promise<AnySnapshot> {
     const startedAt = clock.now()
+    // cache.fetch() is never given a signal: lru-cache links one to its own
+    // with addEventListener({ signal }) and, after a successful fetch, never
+    // removes it, pinning every poll's closure (snapshots included). stop()
+    // reaches this one request through listeners removed when it ends.
+    const controller = new AbortController()
+    const abort = () => {
+      controller.abort()
+    }
+    aborter.signal.addEventListener('abort', abort)
+    fetchSignal.addEventListener('abort', abort)
+    const { signal } = controller
     try {
       const snapshot: AnySnapshot =
         resource === 'status'
@@ -128,6 +139,9 @@ export function createPoller(options: PollerOptions): Poller {
     } catch (err) {
       if (!aborter.signal.aborted) recordFailure(resource, err, startedAt)
       throw err
+    } finally {
+      aborter.signal.removeEventListener('abort', abort)
+      fetchSignal.removeEventListener('abort', abort)
     }
   }
 
@@ -135,10 +149,6 @@ export function createPoller(options: PollerOptions): Poller {
     const schedule = schedules[resource]
     schedule.lastOutcome = outcome
     schedule.dueAt = dueAt
-    if (!schedule.settled) {
-      schedule.settled = true
-      schedule.settleFirst()
-    }
   }
 
   function recordSuccess(resource: Resource, snapshot: AnySnapshot, startedAt: number) {
@@ -181,8 +191,14 @@ export function createPoller(options: PollerOptions): Poller {
 
   async function refresh(resource: Resource): Promise<PollOutcome | undefined> {
     if (stopped) return schedules[resource].lastOutcome
-    await cache.fetch(resource, { forceRefresh: true, allowStale: false, signal: aborter.signal })
-    return schedules[resource].lastOutcome
+    await cache.fetch(resource, { forceRefresh: true, allowStale: false })
+    // Only now is a new snapshot in the cache: the first attempt settles here.
+    const schedule = schedules[resource]
+    if (!schedule.settled) {
+      schedule.settled = true
+      schedule.settleFirst()
+    }
+    return schedule.lastOutcome
   }
 
   async function run() {

@@ -27,8 +27,6 @@ interface Memo {
   readonly snapshot: Snapshot | undefined
   readonly outcome: PollOutcome | undefined
   readonly view: SnapshotView<unknown>
-  /** The view holds until then, unless a poll settles first. */
-  readonly validUntil: number
 }
 
 /**
@@ -47,15 +45,11 @@ export function createSnapshotSource(options: SnapshotSourceOptions): SnapshotSo
     const outcome = poller.state(resource).lastOutcome
     const now = clock.now()
     const memo = memos[resource]
-    if (memo !== undefined && memo.snapshot === snapshot && memo.outcome === outcome && now <= memo.validUntil) {
+    if (memo !== undefined && memo.snapshot === snapshot && memo.outcome === outcome && now <= memo.view.validUntil) {
       return memo.view as SnapshotView<ResourceData[R]>
     }
     const view = snapshotView(snapshot, outcome, now, freshness, startedAt)
-    const validUntil =
-      snapshot && view.data !== undefined
-        ? snapshot.fetchedAt + freshness.ttlMs + freshness.staleIfErrorMs
-        : Number.POSITIVE_INFINITY
-    memos[resource] = { snapshot, outcome, view, validUntil }
+    memos[resource] = { snapshot, outcome, view }
     return view
   }
 

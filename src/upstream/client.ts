@@ -52,12 +52,13 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     'x-api-key': key,
   }
 
+  const keyForms = [...new Set([key, encodeURIComponent(key)])]
+
+  /** Upstream text fit for a log line: the key in any form cut out, printable, short. */
   function scrub(value: unknown): string {
-    const raw = typeof value === 'string' ? value : JSON.stringify(value ?? null)
-    return raw
-      .replaceAll(key, '[redacted]')
-      .replace(/[^\x20-\x7e]+/g, ' ')
-      .slice(0, MAX_DETAIL_CHARS)
+    let text = typeof value === 'string' ? value : JSON.stringify(value ?? null)
+    for (const form of keyForms) text = text.replaceAll(form, '[redacted]')
+    return text.replace(/[^\x20-\x7e]+/g, ' ').slice(0, MAX_DETAIL_CHARS)
   }
 
   async function send(resource: string, signal?: AbortSignal): Promise<Response> {
@@ -88,7 +89,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       return new UpstreamRateLimitedError(`answered 429${said}`, status, retryAfterMs)
     }
     if (status >= 300 && status < 400) {
-      const location = safeLocation(response.headers.get('location'))
+      const location = scrub(safeLocation(response.headers.get('location')))
       return new UpstreamUnavailableError(
         `answered ${status}, a redirect to ${location}: set MONITOR_API_URL to the final address`,
         status,

@@ -40,6 +40,14 @@ describe('createRepresentationCache', () => {
     expect(cache.serve('v', 'up', t(900), () => prepared('up')).lastModifiedMs).toBe(t(900))
   })
 
+  it('moves Last-Modified by at least a second on each change, as HTTP dates count seconds', () => {
+    const cache = createRepresentationCache()
+    const t = Date.parse('2026-11-26T12:00:00Z')
+    const first = cache.serve('v', 'unknown', t + 100, () => prepared('unknown'))
+    const second = cache.serve('v', 'up', t + 400, () => prepared('up'))
+    expect(second.lastModifiedMs).toBe(first.lastModifiedMs + 1000)
+  })
+
   it('keeps variants apart', () => {
     const cache = createRepresentationCache()
     cache.serve('a', 'k', 1_000, () => prepared('x'))

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { UpstreamRateLimitedError, UpstreamUnavailableError } from '../../src/errors.js'
 import { createPoller, type Poller } from '../../src/status/poller.js'
@@ -81,8 +83,26 @@ describe('cadence', () => {
     const { poller } = start(client)
     await vi.advanceTimersByTimeAsync(0)
     await expect(poller.firstAttempt('status')).resolves.toBeUndefined()
+    // Settled only once the snapshot is in the cache, not a microtask before.
+    expect(poller.snapshot('status')?.data).toEqual(STATUS)
     await expect(poller.firstAttempt('monitors')).resolves.toBeUndefined()
     expect(poller.state('monitors')).toMatchObject({ firstAttemptSettled: true, consecutiveFailures: 1 })
+  })
+
+  it('lets replaced snapshots be collected: nothing piles up per poll', async () => {
+    setFlagsFromString('--expose-gc')
+    const gc = runInNewContext('gc') as () => void
+    const { client } = fakeClient()
+    const { poller } = start(client)
+    await vi.advanceTimersByTimeAsync(0)
+    const firstRef = new WeakRef(poller.snapshot('status') ?? {})
+    expect(firstRef.deref()).toHaveProperty('resource', 'status')
+    await vi.advanceTimersByTimeAsync(TTL_MS * 5)
+    vi.useRealTimers()
+    // WeakRef targets live until the current job ends.
+    await new Promise((resolve) => setImmediate(resolve))
+    gc()
+    expect(firstRef.deref()).toBeUndefined()
   })
 
   it('keeps its timer from holding the process open', async () => {

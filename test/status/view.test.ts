@@ -5,9 +5,11 @@ import type { StatusData } from '../../src/upstream/schema.js'
 
 const TTL = 300_000
 const SIE = 1_800_000
-const freshness = { ttlMs: TTL, staleIfErrorMs: SIE }
+const GRACE = 5_000
+const freshness = { ttlMs: TTL, staleIfErrorMs: SIE, pollGraceMs: GRACE }
 const STARTED = 1_000
 const FETCHED = 10_000
+const NEVER = Number.POSITIVE_INFINITY
 
 const data: StatusData = {
   overall: 'operational',
@@ -17,6 +19,7 @@ const data: StatusData = {
   upstreamTime: undefined,
 }
 const snapshot: Snapshot<'status'> = { resource: 'status', data, fetchedAt: FETCHED }
+const updatedAt = new Date(FETCHED).toISOString()
 const ok: PollOutcome = { ok: true, at: FETCHED, durationMs: 5 }
 const failedAt = (at: number): PollOutcome => ({
   ok: false,
@@ -32,6 +35,7 @@ describe('snapshotView', () => {
       updatedAt: null,
       stale: false,
       asOf: STARTED,
+      validUntil: NEVER,
     })
   })
 
@@ -41,35 +45,62 @@ describe('snapshotView', () => {
       updatedAt: null,
       stale: true,
       asOf: 3_000,
+      validUntil: NEVER,
     })
   })
 
-  it('serves a fresh snapshot', () => {
+  it('serves a fresh snapshot, valid until its poll is overdue', () => {
     expect(snapshotView(snapshot, ok, FETCHED + 1_000, freshness, STARTED)).toEqual({
       data,
-      updatedAt: new Date(FETCHED).toISOString(),
+      updatedAt,
       stale: false,
       asOf: FETCHED,
+      validUntil: FETCHED + TTL + GRACE,
+    })
+  })
+
+  it('is not stale while the poll due at the TTL is under way', () => {
+    expect(snapshotView(snapshot, ok, FETCHED + TTL + GRACE, freshness, STARTED).stale).toBe(false)
+  })
+
+  it('is stale once that poll is overdue, though none failed (a rate-limit hold)', () => {
+    expect(snapshotView(snapshot, ok, FETCHED + TTL + GRACE + 1, freshness, STARTED)).toEqual({
+      data,
+      updatedAt,
+      stale: true,
+      asOf: FETCHED + TTL + GRACE,
+      validUntil: FETCHED + TTL + SIE,
     })
   })
 
   it('serves the snapshot marked stale while polls fail, up to TTL + stale-if-error', () => {
-    const failure = failedAt(FETCHED + TTL)
+    const failure = failedAt(FETCHED + TTL + 200)
     const last = FETCHED + TTL + SIE
-    expect(snapshotView(snapshot, failure, last, freshness, STARTED)).toMatchObject({
+    expect(snapshotView(snapshot, failure, FETCHED + TTL + 300, freshness, STARTED)).toMatchObject({
       data,
       stale: true,
-      asOf: FETCHED + TTL,
+      asOf: FETCHED + TTL + 200,
     })
+    expect(snapshotView(snapshot, failure, last, freshness, STARTED)).toMatchObject({ data, stale: true })
     expect(snapshotView(snapshot, failure, last + 1, freshness, STARTED)).toEqual({
       data: undefined,
-      updatedAt: new Date(FETCHED).toISOString(),
+      updatedAt,
       stale: true,
       asOf: last,
+      validUntil: NEVER,
     })
   })
 
-  it('drops data too old to show even when no poll failed (polls held back)', () => {
-    expect(snapshotView(snapshot, ok, FETCHED + TTL + SIE + 1, freshness, STARTED).data).toBeUndefined()
+  it('drops data too old to show even when no poll failed', () => {
+    expect(snapshotView(snapshot, ok, FETCHED + TTL + SIE + 1, freshness, STARTED)).toMatchObject({
+      data: undefined,
+      stale: true,
+    })
+  })
+
+  it('never blanks the badge during a slow poll, even with no stale-if-error window', () => {
+    const strict = { ...freshness, staleIfErrorMs: 0 }
+    expect(snapshotView(snapshot, ok, FETCHED + TTL + GRACE, strict, STARTED).data).toBe(data)
+    expect(snapshotView(snapshot, ok, FETCHED + TTL + GRACE + 1, strict, STARTED).data).toBeUndefined()
   })
 })
