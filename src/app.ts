@@ -9,16 +9,22 @@ import Fastify, {
 } from 'fastify'
 import type { Logger } from 'pino'
 import { NO_STORE } from './badge/cache-policy.js'
-import { createStatusRepresentations } from './badge/status-representations.js'
+import { createBadgeFormats } from './badge/formats.js'
 import type { Config } from './config.js'
-import { createRepresentationCache } from './http/representation.js'
+import { createRepresentationCache, type RepresentationCache } from './http/representation.js'
+import { wireLifecycle } from './lifecycle.js'
 import { createLogger } from './logger.js'
-import { badgeRoutes } from './routes/badge.js'
+import { componentRoutes } from './routes/components.js'
 import { healthRoutes } from './routes/health.js'
-import { createPoller, type Clock, type Poller } from './status/poller.js'
+import { landingRoutes } from './routes/landing.js'
+import { setNotFound } from './routes/not-found.js'
+import { overallRoutes } from './routes/overall.js'
+import { uptimeRoutes } from './routes/uptime.js'
+import { createComponentCatalog } from './status/components.js'
+import { createPoller, type Clock } from './status/poller.js'
 import { createSnapshotSource } from './status/source.js'
 import { createUpstreamClient, type UpstreamClient } from './upstream/client.js'
-import { USER_AGENT } from './version.js'
+import { USER_AGENT, VERSION } from './version.js'
 
 export interface AppDeps {
   readonly logger?: Logger
@@ -29,6 +35,13 @@ export interface AppDeps {
   readonly firstPollWaitMs?: number
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The prepared representations; tests (and metrics) read their stats. */
+    representations: RepresentationCache
+  }
+}
+
 export type App = FastifyInstance<
   RawServerDefault,
   RawRequestDefaultExpression,
@@ -37,18 +50,11 @@ export type App = FastifyInstance<
   TypeBoxTypeProvider
 >
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** The background poller; tests drive it directly. */
-    poller: Poller
-    /** Stops polling and turns /readyz to 503; close() still drains requests. */
-    beginShutdown(): void
-  }
-}
-
 /**
- * Builds the service; never listens (src/server.ts does). Registration order:
- * logger → caching defaults → the poller's lifecycle hooks → routes.
+ * Builds the service; never listens (src/server.ts does). Data flows one way:
+ * upstream client → poller (lru-cache) → snapshot views → prepared
+ * representations → routes. Registration order: caching defaults, lifecycle
+ * hooks, routes, the not-found handler.
  */
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App> {
   const clock = deps.clock ?? { now: Date.now }
@@ -58,18 +64,19 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const logger: FastifyBaseLogger = deps.logger ?? createLogger(config.logLevel)
   const app = Fastify({
     loggerInstance: logger,
+    trustProxy: config.trustProxy,
     // Idle keep-alive sockets are closed at shutdown so close() finishes fast.
     forceCloseConnections: 'idle',
     disableRequestLogging: true,
     // Requests that arrive while closing are answered as usual (with
-    // Connection: close, below), not with a bare 503 lacking Cache-Control.
+    // Connection: close), not with a bare 503 lacking Cache-Control.
     return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   // Only its Cache-Control fallback is used: a response no route dressed gets
-  // no-store (errors and 404s included). Its ETag store stays empty because
-  // reply.etag() is never called: that store would answer 304 for a tag whose
-  // content has since changed. Validators are ours (src/http/).
+  // no-store. Its ETag store stays empty because reply.etag() is never called:
+  // that store would answer 304 for a tag whose content has since changed.
+  // Validators are ours (src/http/).
   await app.register(fastifyCaching, { privacy: NO_STORE })
 
   const client =
@@ -87,52 +94,35 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     clock,
     ...(deps.random && { random: deps.random }),
   })
-  app.decorate('poller', poller)
-
-  let closing = false
-  app.decorate('beginShutdown', function beginShutdown() {
-    closing = true
-    poller.stop()
-  })
-  app.addHook('onReady', async function startPolling() {
-    poller.start()
-  })
-  app.addHook('preClose', async function stopPolling() {
-    app.beginShutdown()
-  })
-  // close() ends only idle keep-alive sockets; one busy at that moment would
-  // linger after its answer until the keep-alive timeout. Ask it to close.
-  app.addHook('onSend', function closeConnectionWhenClosing(_request, reply, payload, done) {
-    if (closing) reply.header('connection', 'close')
-    done(null, payload)
-  })
-  // One line per request, at debug: at info it would halve the badge
-  // throughput (bench/throughput.mjs) and flood the logs of a busy embed.
-  app.addHook('onResponse', function logRequest(request, reply, done) {
-    if (request.log.level === 'debug' || request.log.level === 'trace') {
-      request.log.debug({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed')
-    }
-    done()
-  })
+  const { isClosing } = wireLifecycle(app, poller)
 
   const source = createSnapshotSource({
     poller,
     clock,
-    freshness: {
-      ttlMs,
-      staleIfErrorMs: config.staleIfErrorSeconds * 1000,
-      pollGraceMs: config.upstreamTimeoutMs,
-    },
+    freshness: { ttlMs, staleIfErrorMs: config.staleIfErrorSeconds * 1000, pollGraceMs: config.upstreamTimeoutMs },
     startedAt,
     ...(deps.firstPollWaitMs !== undefined && { firstPollWaitMs: deps.firstPollWaitMs }),
   })
-  const representations = createStatusRepresentations({
-    label: config.badgeLabel,
-    cache: createRepresentationCache(),
-    cachePolicy: { maxAgeSeconds: config.badgeMaxAgeSeconds, staleIfErrorSeconds: config.staleIfErrorSeconds },
-  })
+  const cache = createRepresentationCache()
+  app.decorate('representations', cache)
+  const cachePolicy = { maxAgeSeconds: config.badgeMaxAgeSeconds, staleIfErrorSeconds: config.staleIfErrorSeconds }
+  const formats = createBadgeFormats({ cache, cachePolicy, startedAt })
+  const catalog = createComponentCatalog(config.publicComponents)
+  const label = config.badgeLabel
 
-  await app.register(badgeRoutes, { source, representations })
-  await app.register(healthRoutes, { poller, clock, ttlMs, startedAt, isClosing: () => closing })
+  await app.register(overallRoutes, { source, formats, label })
+  await app.register(uptimeRoutes, { source, formats })
+  await app.register(componentRoutes, { source, formats, catalog })
+  await app.register(landingRoutes, {
+    source,
+    catalog,
+    cache,
+    label,
+    publicUrl: config.publicUrl,
+    version: VERSION,
+    startedAt,
+  })
+  await app.register(healthRoutes, { poller, clock, ttlMs, startedAt, isClosing })
+  setNotFound(app, formats, label)
   return app
 }

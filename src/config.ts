@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { httpUrl, integer, publicComponents, trustProxy, type PublicComponents } from './config-fields.js'
 import { Secret } from './secret.js'
 
 export const DEFAULT_API_URL = 'https://faciotech.com/modules/addons/faciotech_monitor/api.php'
@@ -22,6 +23,12 @@ export interface Config {
   readonly badgeMaxAgeSeconds: number
   readonly logLevel: (typeof LOG_LEVELS)[number]
   readonly shutdownDrainSeconds: number
+  /** Which monitors have public badges: "*" for all, else these ids. */
+  readonly publicComponents: PublicComponents
+  /** The service's public address, for the landing page's snippets; no trailing slash. */
+  readonly publicUrl: string | undefined
+  /** Fastify's trustProxy: whether (or from which proxies) forwarded headers are believed. */
+  readonly trustProxy: boolean | string[]
 }
 
 export class ConfigError extends Error {
@@ -33,40 +40,16 @@ export class ConfigError extends Error {
   }
 }
 
-function integer(name: string, fallback: number, min: number, max: number) {
-  const message = `${name} must be a whole number from ${min} to ${max}`
-  return z
-    .string()
-    .regex(/^\s*\d+\s*$/, message)
-    .transform(Number)
-    .pipe(z.number().int(message).min(min, message).max(max, message))
-    .default(fallback)
-}
-
-function apiUrl(value: string, ctx: z.RefinementCtx): string {
-  const problem = (message: string) => {
-    ctx.addIssue({ code: 'custom', message: `MONITOR_API_URL ${message}` })
-    return z.NEVER
-  }
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    return problem('must be an absolute http(s) URL')
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return problem('must use http or https')
-  if (url.username || url.password) return problem('must not contain credentials (the key goes in MONITOR_API_KEY)')
-  if (url.search || url.hash) return problem('must not contain a query string or fragment')
-  return url.href.replace(/\/+$/, '')
-}
-
 const ENV_SCHEMA = z.object({
   MONITOR_API_KEY: z
     .string({ error: 'MONITOR_API_KEY is required (the Server Monitor API key)' })
     // Printable ASCII without spaces: anything else cannot travel in a header.
     .regex(/^[\x21-\x7e]+$/, 'MONITOR_API_KEY must be printable ASCII without spaces')
     .transform((key) => new Secret(key)),
-  MONITOR_API_URL: z.string().default(DEFAULT_API_URL).transform(apiUrl),
+  MONITOR_API_URL: z
+    .string()
+    .default(DEFAULT_API_URL)
+    .transform(httpUrl('MONITOR_API_URL', ' (the key goes in MONITOR_API_KEY)')),
   PORT: integer('PORT', 3000, 0, 65535),
   HOST: z.string().default('0.0.0.0'),
   CACHE_TTL_SECONDS: integer('CACHE_TTL_SECONDS', 300, 5, 3600),
@@ -75,6 +58,9 @@ const ENV_SCHEMA = z.object({
   BADGE_LABEL: z.string().max(64, 'BADGE_LABEL must be at most 64 characters').default('status'),
   BADGE_MAX_AGE_SECONDS: integer('BADGE_MAX_AGE_SECONDS', 60, 0, 86400),
   SHUTDOWN_DRAIN_SECONDS: integer('SHUTDOWN_DRAIN_SECONDS', 2, 0, 5),
+  PUBLIC_COMPONENTS: z.string().default('').transform(publicComponents),
+  PUBLIC_URL: z.string().transform(httpUrl('PUBLIC_URL')).optional(),
+  TRUST_PROXY: z.string().default('false').transform(trustProxy),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 })
 
@@ -108,6 +94,9 @@ export function loadConfig(env: Env): Config {
     badgeMaxAgeSeconds: Math.min(e.BADGE_MAX_AGE_SECONDS, e.CACHE_TTL_SECONDS),
     logLevel: e.LOG_LEVEL,
     shutdownDrainSeconds: e.SHUTDOWN_DRAIN_SECONDS,
+    publicComponents: e.PUBLIC_COMPONENTS,
+    publicUrl: e.PUBLIC_URL,
+    trustProxy: e.TRUST_PROXY,
   })
 }
 

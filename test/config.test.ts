@@ -29,6 +29,9 @@ describe('loadConfig', () => {
       badgeMaxAgeSeconds: 60,
       logLevel: 'info',
       shutdownDrainSeconds: 2,
+      publicComponents: new Set(),
+      publicUrl: undefined,
+      trustProxy: false,
     })
     expect(Object.isFrozen(config)).toBe(true)
   })
@@ -60,6 +63,29 @@ describe('loadConfig', () => {
       shutdownDrainSeconds: 0,
     })
     expect(config.apiKey.reveal()).toBe(KEY)
+  })
+
+  it('reads PUBLIC_COMPONENTS as "*" or a list of ids', () => {
+    expect(loadConfig({ MONITOR_API_KEY: KEY, PUBLIC_COMPONENTS: '*' }).publicComponents).toBe('*')
+    expect(loadConfig({ MONITOR_API_KEY: KEY, PUBLIC_COMPONENTS: ' 1, web-2 ,' }).publicComponents).toEqual(
+      new Set(['1', 'web-2']),
+    )
+  })
+
+  it('reads PUBLIC_URL without its trailing slash', () => {
+    expect(loadConfig({ MONITOR_API_KEY: KEY, PUBLIC_URL: 'https://status.example.com/badges/' }).publicUrl).toBe(
+      'https://status.example.com/badges',
+    )
+  })
+
+  it.each([
+    ['false', false],
+    ['true', true],
+    ['1', true],
+    ['10.0.0.1', ['10.0.0.1']],
+    ['10.0.0.0/8, 192.168.1.1 ,::1, fd00::/8, loopback', ['10.0.0.0/8', '192.168.1.1', '::1', 'fd00::/8', 'loopback']],
+  ] as const)('reads TRUST_PROXY=%s', (value, expected) => {
+    expect(loadConfig({ MONITOR_API_KEY: KEY, TRUST_PROXY: value }).trustProxy).toEqual(expected)
   })
 
   it('treats empty values as unset', () => {
@@ -96,6 +122,21 @@ describe('loadConfig', () => {
     ['BADGE_MAX_AGE_SECONDS', '1e3', 'BADGE_MAX_AGE_SECONDS must be a whole number from 0 to 86400'],
     ['BADGE_LABEL', 'x'.repeat(65), 'BADGE_LABEL must be at most 64 characters'],
     ['SHUTDOWN_DRAIN_SECONDS', '6', 'SHUTDOWN_DRAIN_SECONDS must be a whole number from 0 to 5'],
+    [
+      'PUBLIC_COMPONENTS',
+      '1,../2',
+      'PUBLIC_COMPONENTS must be "*" or a comma list of monitor ids (letters, digits, "-", "_")',
+    ],
+    [
+      'PUBLIC_COMPONENTS',
+      '*,1',
+      'PUBLIC_COMPONENTS must be "*" or a comma list of monitor ids (letters, digits, "-", "_")',
+    ],
+    ['PUBLIC_URL', 'status.example.com', 'PUBLIC_URL must be an absolute http(s) URL'],
+    ['PUBLIC_URL', 'https://example.com/?a=1', 'PUBLIC_URL must not contain a query string or fragment'],
+    ['TRUST_PROXY', 'yes please', 'TRUST_PROXY must be true, false, or a comma list of IP addresses or CIDR ranges'],
+    ['TRUST_PROXY', '10.0.0.0/33', 'TRUST_PROXY must be true, false, or a comma list of IP addresses or CIDR ranges'],
+    ['TRUST_PROXY', '10.0.0.300', 'TRUST_PROXY must be true, false, or a comma list of IP addresses or CIDR ranges'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
     ['MONITOR_API_URL', 'not a url', 'MONITOR_API_URL must be an absolute http(s) URL'],
     ['MONITOR_API_URL', 'ftp://example.com/api.php', 'MONITOR_API_URL must use http or https'],

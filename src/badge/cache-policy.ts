@@ -20,3 +20,10 @@ export function badgeCacheControl({ maxAgeSeconds: m, staleIfErrorSeconds }: Cac
 export function shortCacheControl(): string {
   return `public, max-age=${SHORT_MAX_AGE_SECONDS}, s-maxage=${SHORT_MAX_AGE_SECONDS}`
 }
+
+/** shields.io's endpoint badge refuses cacheSeconds under 300. */
+export const SHIELDS_MIN_CACHE_SECONDS = 300
+
+export function shieldsCacheSeconds(known: boolean, { maxAgeSeconds }: CachePolicyOptions): number {
+  return known ? Math.max(SHIELDS_MIN_CACHE_SECONDS, maxAgeSeconds) : SHIELDS_MIN_CACHE_SECONDS
+}

@@ -8,17 +8,31 @@ export interface BadgeSpec {
   readonly message: string
   /** A badge-maker colour name or a CSS colour. */
   readonly color: string
-  readonly labelColor?: string
-  readonly style?: BadgeStyle
+  readonly labelColor?: string | undefined
+  readonly style?: BadgeStyle | undefined
 }
 
 export const SVG_CONTENT_TYPE = 'image/svg+xml; charset=utf-8'
+/** Upstream names can be anything: a badge shows at most this many characters of one. */
+export const MAX_TEXT_CHARS = 64
 
-/** badge-maker escapes every text it draws; the output is the same bytes for the same spec. */
+/**
+ * Text fit for a badge: control characters (not allowed in XML) become
+ * spaces, and an overlong text is cut with an ellipsis. badge-maker escapes
+ * the rest (&, <, quotes).
+ */
+export function badgeText(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+  const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ')
+  const chars = Array.from(clean)
+  return chars.length > MAX_TEXT_CHARS ? `${chars.slice(0, MAX_TEXT_CHARS - 1).join('')}…` : clean
+}
+
+/** The same spec gives the same bytes: badge-maker's ids are fixed, not random. */
 export function renderSvg(spec: BadgeSpec): string {
   return makeBadge({
-    label: spec.label,
-    message: spec.message,
+    label: badgeText(spec.label),
+    message: badgeText(spec.message),
     color: spec.color,
     style: spec.style ?? 'flat',
     ...(spec.labelColor !== undefined && { labelColor: spec.labelColor }),

@@ -6,7 +6,8 @@ import { startSimulator } from './simulator.js'
 /**
  * `npm run demo`: the proxy against a simulated upstream whose state cycles
  * through all six badge states. No key, no network. PORT, HOST, LOG_LEVEL
- * and the badge settings come from the environment as usual; the key, the
+ * and the badge settings come from the environment as usual (with every
+ * component public unless PUBLIC_COMPONENTS says otherwise); the key, the
  * upstream URL and a short TTL are the demo's own.
  */
 const DEMO_KEY = 'demo-key'
@@ -19,6 +20,7 @@ try {
   config = loadConfig({
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
+    PUBLIC_COMPONENTS: '*',
     ...process.env,
     MONITOR_API_KEY: DEMO_KEY,
     MONITOR_API_URL: simulator.url,
@@ -56,8 +58,12 @@ process.stdout.write(`
 status-badge-proxy demo
   simulated upstream  ${simulator.url}  (key "${DEMO_KEY}"; cycles through ${SCENARIO_NAMES.join(', ')} every ${CYCLE_MS / 1000} s)
   proxy polls it every ${TTL_SECONDS} s; open:
+    ${base}/                 (the landing page: every badge, with snippets)
     ${base}/badge.svg
     ${base}/badge.json
+    ${base}/uptime/badge.svg
+    ${base}/components.json
+    ${base}/components/1/badge.svg
     ${base}/healthz
     ${base}/readyz
   Ctrl-C stops.

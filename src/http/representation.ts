@@ -6,6 +6,7 @@ export interface Prepared {
   readonly body: string
   readonly contentType: string
   readonly cacheControl: string
+  readonly headers?: Readonly<Record<string, string>>
 }
 
 /** A prepared representation: its bytes, its strong ETag, and fixed headers. */
@@ -50,19 +51,22 @@ export function createRepresentationCache(options: RepresentationCacheOptions = 
   const history = new LRUCache<string, { etag: string; lastModifiedMs: number; lastModified: string }>({
     max: options.maxVariants ?? 10_000,
   })
+  const stats = { hits: 0, misses: 0 }
 
   return {
     serve(variant: string, stateKey: string, asOf: number, prepare: () => Prepared): Served {
       const key = `${variant}\n${stateKey}`
       let representation = prepared.get(key)
-      if (!representation) {
-        const { body, contentType, cacheControl } = prepare()
+      if (representation) stats.hits++
+      else {
+        stats.misses++
+        const { body, contentType, cacheControl, headers } = prepare()
         const bytes = Buffer.from(body)
         const etag = strongEtag(bytes)
         representation = {
           body: bytes,
           etag,
-          headers: { 'content-type': contentType, 'cache-control': cacheControl, etag },
+          headers: { ...headers, 'content-type': contentType, 'cache-control': cacheControl, etag },
         }
         prepared.set(key, representation)
       }
@@ -75,9 +79,9 @@ export function createRepresentationCache(options: RepresentationCacheOptions = 
       }
       return { representation, lastModifiedMs: changed.lastModifiedMs, lastModified: changed.lastModified }
     },
-    /** For metrics and tests: how many prepared representations are held. */
-    get size() {
-      return prepared.size
+    /** For metrics and tests: what is held, and how often it served. */
+    stats() {
+      return { entries: prepared.size, bytes: prepared.calculatedSize, variants: history.size, ...stats }
     },
   }
 }

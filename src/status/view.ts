@@ -17,6 +17,8 @@ export interface Freshness {
  */
 export interface SnapshotView<T> {
   readonly data: T | undefined
+  /** The last snapshot's data even when too old to show (names outlive states). */
+  readonly last: T | undefined
   readonly updatedAt: string | null
   readonly stale: boolean
   readonly asOf: number
@@ -40,16 +42,26 @@ export function snapshotView<R extends Resource>(
   const failed = lastOutcome?.ok === false
   const never = Number.POSITIVE_INFINITY
   if (!snapshot) {
-    return { data: undefined, updatedAt: null, stale: failed, asOf: lastOutcome?.at ?? startedAt, validUntil: never }
+    return {
+      data: undefined,
+      last: undefined,
+      updatedAt: null,
+      stale: failed,
+      asOf: lastOutcome?.at ?? startedAt,
+      validUntil: never,
+    }
   }
   const updatedAt = new Date(snapshot.fetchedAt).toISOString()
   const freshUntil = snapshot.fetchedAt + freshness.ttlMs
   const overdueAt = freshUntil + freshness.pollGraceMs
   const expiresAt = freshUntil + Math.max(freshness.staleIfErrorMs, freshness.pollGraceMs)
-  if (now > expiresAt) return { data: undefined, updatedAt, stale: true, asOf: expiresAt, validUntil: never }
+  if (now > expiresAt) {
+    return { data: undefined, last: snapshot.data, updatedAt, stale: true, asOf: expiresAt, validUntil: never }
+  }
   const overdue = now > overdueAt
   return {
     data: snapshot.data,
+    last: snapshot.data,
     updatedAt,
     stale: failed || overdue,
     asOf: Math.max(snapshot.fetchedAt, lastOutcome?.at ?? 0, overdue ? overdueAt : 0),

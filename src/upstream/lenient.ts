@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { COMPONENT_ID } from '../ids.js'
 
 /**
  * Field readers that tolerate the upstream's PHP/MySQL habits
@@ -55,13 +56,7 @@ export const flag = optional(
 export const text = optional(z.union([z.string().trim(), z.number().transform(String)]))
 
 /** Ids become part of public URLs (/components/:id), so only URL-safe ones are kept. */
-export const id = z.union([
-  z.number().int().nonnegative().transform(String),
-  z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/),
-])
+export const id = z.union([z.number().int().nonnegative().transform(String), z.string().trim().regex(COMPONENT_ID)])
 
 const ZONELESS = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/
 const ISO_START = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/

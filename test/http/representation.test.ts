@@ -10,6 +10,7 @@ describe('createRepresentationCache', () => {
     const first = cache.serve('badge.svg', 'operational', 1_000, prepare)
     const again = cache.serve('badge.svg', 'operational', 2_000, prepare)
     expect(prepare).toHaveBeenCalledTimes(1)
+    expect(cache.stats()).toMatchObject({ hits: 1, misses: 1 })
     expect(again.representation).toBe(first.representation)
     expect(first.representation.headers).toEqual({
       'content-type': 'text/plain',
@@ -57,7 +58,10 @@ describe('createRepresentationCache', () => {
   it('stays within its byte bound whatever the variety of requests', () => {
     const cache = createRepresentationCache({ maxBytes: 64 * 1024 })
     for (let i = 0; i < 10_000; i++) cache.serve(`v${i}`, 'k', 0, () => prepared('x'.repeat(1_000)))
-    expect(cache.size).toBeLessThanOrEqual(Math.floor((64 * 1024) / 1_000))
-    expect(cache.size).toBeGreaterThan(0)
+    const { entries, bytes, misses } = cache.stats()
+    expect(bytes).toBeLessThanOrEqual(64 * 1024)
+    expect(entries).toBeLessThanOrEqual(Math.floor((64 * 1024) / 1_000))
+    expect(entries).toBeGreaterThan(0)
+    expect(misses).toBe(10_000)
   })
 })

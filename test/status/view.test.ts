@@ -32,6 +32,7 @@ describe('snapshotView', () => {
   it('has no data and no time before the first poll', () => {
     expect(snapshotView(undefined, undefined, 2_000, freshness, STARTED)).toEqual({
       data: undefined,
+      last: undefined,
       updatedAt: null,
       stale: false,
       asOf: STARTED,
@@ -42,6 +43,7 @@ describe('snapshotView', () => {
   it('is stale with no data when the first poll failed', () => {
     expect(snapshotView(undefined, failedAt(3_000), 4_000, freshness, STARTED)).toEqual({
       data: undefined,
+      last: undefined,
       updatedAt: null,
       stale: true,
       asOf: 3_000,
@@ -52,6 +54,7 @@ describe('snapshotView', () => {
   it('serves a fresh snapshot, valid until its poll is overdue', () => {
     expect(snapshotView(snapshot, ok, FETCHED + 1_000, freshness, STARTED)).toEqual({
       data,
+      last: data,
       updatedAt,
       stale: false,
       asOf: FETCHED,
@@ -66,6 +69,7 @@ describe('snapshotView', () => {
   it('is stale once that poll is overdue, though none failed (a rate-limit hold)', () => {
     expect(snapshotView(snapshot, ok, FETCHED + TTL + GRACE + 1, freshness, STARTED)).toEqual({
       data,
+      last: data,
       updatedAt,
       stale: true,
       asOf: FETCHED + TTL + GRACE,
@@ -84,6 +88,7 @@ describe('snapshotView', () => {
     expect(snapshotView(snapshot, failure, last, freshness, STARTED)).toMatchObject({ data, stale: true })
     expect(snapshotView(snapshot, failure, last + 1, freshness, STARTED)).toEqual({
       data: undefined,
+      last: data,
       updatedAt,
       stale: true,
       asOf: last,

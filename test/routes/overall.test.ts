@@ -4,7 +4,7 @@ import type { App } from '../../src/app.js'
 import { BADGE_COLORS } from '../../src/badge/colors.js'
 import { SCENARIO_NAMES, type ScenarioName } from '../../src/dev/scenarios.js'
 import type { SimReply, Simulator } from '../../src/dev/simulator.js'
-import { StatusBadgeJson } from '../../src/routes/badge.js'
+import { StatusBadgeJson } from '../../src/routes/schemas.js'
 import { buildTestApp, firstPolls, startTestUpstream } from '../helper.js'
 import { svgFacts } from '../svg.js'
 

@@ -1,0 +1,133 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { BADGE_COLORS } from '../badge/colors.js'
+import type { BadgeFormats } from '../badge/formats.js'
+import { BadgeQuery } from '../badge/params.js'
+import { COMPONENT_LABEL, componentBadge } from '../badge/subjects.js'
+import { sendRepresentation, sendStatus } from '../http/send.js'
+import type { ComponentCatalog } from '../status/components.js'
+import type { SnapshotSource } from '../status/source.js'
+import {
+  ComponentBadgeJson,
+  ComponentParams,
+  ComponentsJson,
+  ErrorBody,
+  NotModified,
+  ShieldsEndpointJson,
+  SvgBody,
+} from './schemas.js'
+import { svgParams } from './svg-params.js'
+
+export interface ComponentRouteOptions {
+  readonly source: SnapshotSource
+  readonly formats: BadgeFormats
+  readonly catalog: ComponentCatalog
+}
+
+/**
+ * One badge per public monitor, and the list of them. A hidden id and a
+ * missing one get the same answer.
+ */
+export const componentRoutes: FastifyPluginAsyncTypebox<ComponentRouteOptions> = async (app, options) => {
+  const { source, formats, catalog } = options
+
+  async function subject(id: string) {
+    const view = await source.view('monitors')
+    const lookup = catalog.lookup(view, id)
+    return { view, badge: lookup.kind === 'not-found' ? undefined : componentBadge(lookup) }
+  }
+
+  app.get(
+    '/components/:id/badge.svg',
+    {
+      schema: {
+        summary: 'Component badge',
+        params: ComponentParams,
+        querystring: BadgeQuery,
+        response: { 200: SvgBody, 304: NotModified },
+      },
+      attachValidation: true,
+    },
+    async function componentBadgeSvg(request, reply) {
+      const params = svgParams(request)
+      if (typeof params === 'string')
+        return sendRepresentation(request, reply, formats.errorSvg(COMPONENT_LABEL, params))
+      const { view, badge } = await subject(request.params.id)
+      if (!badge) return sendRepresentation(request, reply, formats.errorSvg(COMPONENT_LABEL, 'not found'))
+      const route = `components/${badge.id}/badge.svg`
+      return sendRepresentation(request, reply, formats.svg(route, badge.face, params, view.asOf))
+    },
+  )
+
+  app.get(
+    '/components/:id/badge.json',
+    {
+      schema: {
+        summary: 'Component status',
+        params: ComponentParams,
+        response: { 200: ComponentBadgeJson, 304: NotModified, 400: ErrorBody, 404: ErrorBody },
+      },
+      attachValidation: true,
+    },
+    async function componentBadgeJson(request, reply) {
+      if (request.validationError) return sendStatus(reply, 400, formats.errorJson('invalid id'))
+      const { view, badge } = await subject(request.params.id)
+      if (!badge) return sendStatus(reply, 404, formats.errorJson('not found'))
+      const { id, name, status, face } = badge
+      const stateKey = `${status}|${name ?? ''}|${view.updatedAt ?? ''}|${String(view.stale)}`
+      const served = formats.json(`components/${id}/badge.json`, stateKey, face.known, view.asOf, () => ({
+        id,
+        name,
+        status,
+        label: face.label,
+        message: face.message,
+        color: BADGE_COLORS[face.color],
+        updatedAt: view.updatedAt,
+        stale: view.stale,
+      }))
+      return sendRepresentation(request, reply, served)
+    },
+  )
+
+  app.get(
+    '/components/:id/badge.shields.json',
+    {
+      schema: {
+        summary: 'Component status for shields.io (200 even when not found: shields draws its own error otherwise)',
+        params: ComponentParams,
+        response: { 200: ShieldsEndpointJson, 304: NotModified },
+      },
+      attachValidation: true,
+    },
+    async function componentBadgeShields(request, reply) {
+      const found = request.validationError ? undefined : await subject(request.params.id)
+      if (!found?.badge) return sendRepresentation(request, reply, formats.errorShields(COMPONENT_LABEL, 'not found'))
+      const { view, badge } = found
+      return sendRepresentation(
+        request,
+        reply,
+        formats.shields(`components/${badge.id}/badge.shields.json`, badge.face, view.asOf),
+      )
+    },
+  )
+
+  app.get(
+    '/components.json',
+    {
+      schema: {
+        summary: 'The public components and their states',
+        response: { 200: ComponentsJson, 304: NotModified },
+      },
+    },
+    async function componentsJson(request, reply) {
+      const view = await source.view('monitors')
+      const known = view.data !== undefined
+      const stateKey = `${view.updatedAt ?? ''}|${String(view.stale)}|${String(known)}`
+      const served = formats.json('components.json', stateKey, known, view.asOf, () => ({
+        components: catalog.list(view).map(({ id, name, state }) => ({ id, name, status: state })),
+        updatedAt: view.updatedAt,
+        stale: view.stale,
+      }))
+      return sendRepresentation(request, reply, served)
+    },
+  )
+}

@@ -1,0 +1,72 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { BADGE_COLORS } from '../badge/colors.js'
+import type { BadgeFormats } from '../badge/formats.js'
+import { BadgeQuery } from '../badge/params.js'
+import { overallBadge } from '../badge/subjects.js'
+import { sendRepresentation } from '../http/send.js'
+import type { SnapshotSource } from '../status/source.js'
+import { NotModified, ShieldsEndpointJson, StatusBadgeJson, SvgBody } from './schemas.js'
+import { svgParams } from './svg-params.js'
+
+export interface BadgeRouteOptions {
+  readonly source: SnapshotSource
+  readonly formats: BadgeFormats
+  readonly label: string
+}
+
+/** The overall badge: SVG, JSON, shields.io endpoint. Handlers pick a prepared representation and send it. */
+export const overallRoutes: FastifyPluginAsyncTypebox<BadgeRouteOptions> = async (app, { source, formats, label }) => {
+  app.get(
+    '/badge.svg',
+    {
+      schema: {
+        summary: 'Overall status badge',
+        querystring: BadgeQuery,
+        response: { 200: SvgBody, 304: NotModified },
+      },
+      attachValidation: true,
+    },
+    async function overallBadgeSvg(request, reply) {
+      const params = svgParams(request)
+      if (typeof params === 'string') return sendRepresentation(request, reply, formats.errorSvg(label, params))
+      const view = await source.view('status')
+      return sendRepresentation(
+        request,
+        reply,
+        formats.svg('badge.svg', overallBadge(view, label).face, params, view.asOf),
+      )
+    },
+  )
+
+  app.get(
+    '/badge.json',
+    { schema: { summary: 'Overall status', response: { 200: StatusBadgeJson, 304: NotModified } } },
+    async function overallBadgeJson(request, reply) {
+      const view = await source.view('status')
+      const { status, face } = overallBadge(view, label)
+      const stateKey = `${status}|${view.updatedAt ?? ''}|${String(view.stale)}`
+      const served = formats.json('badge.json', stateKey, face.known, view.asOf, () => ({
+        status,
+        label,
+        message: face.message,
+        color: BADGE_COLORS[face.color],
+        updatedAt: view.updatedAt,
+        stale: view.stale,
+      }))
+      return sendRepresentation(request, reply, served)
+    },
+  )
+
+  app.get(
+    '/badge.shields.json',
+    { schema: { summary: 'Overall status for shields.io', response: { 200: ShieldsEndpointJson, 304: NotModified } } },
+    async function overallBadgeShields(request, reply) {
+      const view = await source.view('status')
+      return sendRepresentation(
+        request,
+        reply,
+        formats.shields('badge.shields.json', overallBadge(view, label).face, view.asOf),
+      )
+    },
+  )
+}

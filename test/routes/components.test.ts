@@ -1,0 +1,195 @@
+import { Value } from 'typebox/value'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { App } from '../../src/app.js'
+import { BADGE_COLORS } from '../../src/badge/colors.js'
+import { fleet } from '../../src/dev/scenarios.js'
+import type { Simulator } from '../../src/dev/simulator.js'
+import { ComponentBadgeJson, ComponentsJson, ErrorBody } from '../../src/routes/schemas.js'
+import { buildTestApp, firstPolls, startTestUpstream } from '../helper.js'
+import { svgFacts } from '../svg.js'
+
+const HOSTILE = `<script>alert("x")</script> & 'Ünïcødé' 日本 ✓`
+const SHORT_CACHE = 'public, max-age=5, s-maxage=5'
+
+let upstream: Simulator
+let app: App | undefined
+
+beforeAll(async () => {
+  upstream = await startTestUpstream()
+})
+afterAll(() => upstream.close())
+beforeEach(() => {
+  upstream.setScenario('operational')
+  upstream.state.monitors = [
+    { id: 1, name: 'Web Server', type: 'https', target: 'https://10.0.0.1/health', status: 'up', is_active: 1 },
+    { id: '2', name: 'Database', type: 'tcp', target: '10.0.0.2:5432', status: 'down', is_active: '1' },
+    { id: 3, name: 'Queue', type: 'tcp', target: '10.0.0.3:5672', status: 'pending', is_active: true },
+    { id: 4, name: 'Batch', type: 'https', target: 'https://10.0.0.4/', status: 'paused', is_active: 0 },
+    { id: 5, name: HOSTILE, type: 'https', target: 'https://10.0.0.5/', status: 'flapping', is_active: 1 },
+  ]
+  upstream.override('/monitors', undefined)
+})
+afterEach(async () => {
+  await app?.close()
+  app = undefined
+})
+
+async function ready(publicComponents = '*'): Promise<App> {
+  app = (await buildTestApp({ upstream, env: { PUBLIC_COMPONENTS: publicComponents } })).app
+  await app.ready()
+  await firstPolls(app)
+  return app
+}
+
+describe('component badges', () => {
+  it.each([
+    ['1', 'Web Server', 'up', 'brightgreen'],
+    ['2', 'Database', 'down', 'red'],
+    ['3', 'Queue', 'pending', 'yellow'],
+    ['4', 'Batch', 'paused', 'lightgrey'],
+    ['5', HOSTILE, 'unknown', 'lightgrey'],
+  ] as const)('component %s: "%s" is %s in %s', async (id, name, status, color) => {
+    const app = await ready()
+    const svg = await app.inject(`/components/${id}/badge.svg`)
+    expect(svg.statusCode).toBe(200)
+    expect(svgFacts(svg.body).texts).toEqual([name, status])
+    expect(svgFacts(svg.body).messageFill).toBe(BADGE_COLORS[color])
+    expect(svg.headers['x-badge-error']).toBeUndefined()
+
+    const json = await app.inject(`/components/${id}/badge.json`)
+    expect(json.statusCode).toBe(200)
+    const body: unknown = json.json()
+    expect(Value.Check(ComponentBadgeJson, body)).toBe(true)
+    expect(body).toEqual({
+      id,
+      name,
+      status,
+      label: name,
+      message: status,
+      color: BADGE_COLORS[color],
+      updatedAt: expect.any(String) as string,
+      stale: false,
+    })
+    expect(json.headers['cache-control']).toBe(
+      status === 'unknown'
+        ? SHORT_CACHE
+        : 'public, max-age=60, s-maxage=60, stale-while-revalidate=60, stale-if-error=1800',
+    )
+  })
+
+  it('never publishes a target or type', async () => {
+    const app = await ready()
+    for (const url of ['/components.json', '/components/1/badge.json', '/components/2/badge.svg', '/']) {
+      const { body } = await app.inject(url)
+      expect(body).not.toContain('10.0.0.')
+      expect(body).not.toMatch(/"type"|https:\/\/10\./)
+    }
+  })
+
+  it('escapes hostile names in the SVG', async () => {
+    const app = await ready()
+    const { body } = await app.inject('/components/5/badge.svg')
+    expect(body).not.toContain('<script>')
+    expect(body).toContain('&lt;script&gt;')
+  })
+
+  it('take the label query parameter over the name', async () => {
+    const app = await ready()
+    const { body } = await app.inject('/components/1/badge.svg?label=site&color=blue')
+    expect(svgFacts(body).texts).toEqual(['site', 'up'])
+    expect(svgFacts(body).messageFill).toBe(BADGE_COLORS.blue)
+  })
+})
+
+describe('PUBLIC_COMPONENTS', () => {
+  it('hides every component by default, and a hidden id looks exactly like a missing one', async () => {
+    app = (await buildTestApp({ upstream })).app
+    await app.ready()
+    await firstPolls(app)
+    const hidden = await app.inject('/components/1/badge.svg')
+    const missing = await app.inject('/components/999/badge.svg')
+    expect(hidden.statusCode).toBe(200)
+    expect(hidden.headers['x-badge-error']).toBe('not found')
+    expect(hidden.body).toBe(missing.body)
+    expect(hidden.headers.etag).toBe(missing.headers.etag)
+    expect(svgFacts(hidden.body).texts).toEqual(['component', 'not found'])
+    expect((await app.inject('/components.json')).json()).toMatchObject({ components: [] })
+  })
+
+  it('publishes only the listed ids', async () => {
+    const app = await ready('2,4')
+    const list = (await app.inject('/components.json')).json<{ components: Array<{ id: string }> }>()
+    expect(list.components.map((c) => c.id)).toEqual(['2', '4'])
+    expect((await app.inject('/components/1/badge.json')).statusCode).toBe(404)
+    expect((await app.inject('/components/2/badge.json')).statusCode).toBe(200)
+  })
+})
+
+describe('errors in the route format', () => {
+  it('JSON: 404 for a hidden or missing id, 400 for an impossible one, with an error string', async () => {
+    const app = await ready('1')
+    for (const [url, status, error] of [
+      ['/components/2/badge.json', 404, 'not found'],
+      ['/components/999/badge.json', 404, 'not found'],
+      ['/components/no%20such%3Cid/badge.json', 400, 'invalid id'],
+    ] as const) {
+      const response = await app.inject(url)
+      expect(response.statusCode, url).toBe(status)
+      expect(Value.Check(ErrorBody, response.json())).toBe(true)
+      expect(response.json()).toEqual({ error })
+      expect(response.headers['cache-control']).toBe('no-store')
+    }
+  })
+
+  it('SVG: an impossible id is "not found", as an image with HTTP 200', async () => {
+    const app = await ready()
+    const response = await app.inject('/components/a%3Cb%3E/badge.svg')
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['x-badge-error']).toBe('not found')
+    expect(response.headers['cache-control']).toBe(SHORT_CACHE)
+  })
+})
+
+describe('before /monitors has answered', () => {
+  it('a public component says unknown, and the list is empty', async () => {
+    upstream.override('/monitors', { status: 503, body: { success: false, error: 'down for maintenance' } })
+    const app = await ready()
+    const svg = await app.inject('/components/1/badge.svg')
+    expect(svgFacts(svg.body).texts).toEqual(['1', 'unknown'])
+    expect(svg.headers['cache-control']).toBe(SHORT_CACHE)
+    expect((await app.inject('/components/1/badge.json')).json()).toMatchObject({
+      id: '1',
+      name: null,
+      status: 'unknown',
+    })
+    expect((await app.inject('/components.json')).json()).toEqual({ components: [], updatedAt: null, stale: true })
+  })
+})
+
+describe('GET /components.json', () => {
+  it('lists the public components in the upstream order, with nothing else', async () => {
+    const app = await ready()
+    const response = await app.inject('/components.json')
+    const body: unknown = response.json()
+    expect(Value.Check(ComponentsJson, body)).toBe(true)
+    expect(body).toEqual({
+      components: [
+        { id: '1', name: 'Web Server', status: 'up' },
+        { id: '2', name: 'Database', status: 'down' },
+        { id: '3', name: 'Queue', status: 'pending' },
+        { id: '4', name: 'Batch', status: 'paused' },
+        { id: '5', name: HOSTILE, status: 'unknown' },
+      ],
+      updatedAt: expect.any(String) as string,
+      stale: false,
+    })
+  })
+
+  it('follows the upstream', async () => {
+    const app = await ready()
+    upstream.state.monitors = fleet(5)
+    await app.poller.refresh('monitors')
+    const body = (await app.inject('/components.json')).json<{ components: Array<{ status: string }> }>()
+    expect(body.components.map((c) => c.status)).toEqual(['down', 'down', 'down', 'down', 'down'])
+  })
+})

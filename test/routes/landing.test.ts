@@ -1,0 +1,127 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { App } from '../../src/app.js'
+import type { Simulator } from '../../src/dev/simulator.js'
+import { buildTestApp, firstPolls, startTestUpstream } from '../helper.js'
+
+const HOSTILE = `<img src=x onerror=alert(1)> & "quoted" 'single' Ünïcødé`
+
+let upstream: Simulator
+let app: App | undefined
+
+beforeAll(async () => {
+  upstream = await startTestUpstream()
+  upstream.state.monitors = [
+    { id: 1, name: 'Web Server', type: 'https', target: 'https://10.0.0.1/', status: 'up', is_active: 1 },
+    { id: 'db-1', name: HOSTILE, type: 'tcp', target: '10.0.0.2:5432', status: 'down', is_active: 1 },
+  ]
+})
+afterAll(() => upstream.close())
+afterEach(async () => {
+  await app?.close()
+  app = undefined
+})
+
+async function ready(env: Record<string, string> = {}): Promise<App> {
+  app = (await buildTestApp({ upstream, env: { PUBLIC_COMPONENTS: '*', ...env } })).app
+  await app.ready()
+  await firstPolls(app)
+  return app
+}
+
+const attributes = (page: string) => [...page.matchAll(/\s(?:src|href)="([^"]*)"/g)].map((m) => m[1] ?? '')
+
+describe('GET /', () => {
+  it('shows every badge live, with snippets built from the request origin', async () => {
+    const app = await ready()
+    const response = await app.inject({ url: '/', headers: { host: 'status.example.com' } })
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['content-type']).toBe('text/html; charset=utf-8')
+    expect(response.headers['cache-control']).toBe('private, no-cache')
+    const page = response.body
+    for (const src of ['badge.svg', 'uptime/badge.svg', 'components/1/badge.svg', 'components/db-1/badge.svg']) {
+      expect(attributes(page)).toContain(src)
+    }
+    expect(page).toContain('&lt;img src=&quot;http://status.example.com/badge.svg&quot; alt=&quot;status&quot;&gt;')
+    expect(page).toContain('![status](http://status.example.com/badge.svg)')
+    expect(page).toContain('fetch(&#39;http://status.example.com/badge.json&#39;)')
+    expect(page).toContain(
+      `https://img.shields.io/endpoint?url=${encodeURIComponent('http://status.example.com/badge.shields.json')}`,
+    )
+  })
+
+  it('escapes every monitor name', async () => {
+    const app = await ready()
+    const page = (await app.inject('/')).body
+    expect(page).not.toContain('<img src=x')
+    expect(page).toContain(
+      'Component: &lt;img src=x onerror=alert(1)&gt; &amp; &quot;quoted&quot; &#39;single&#39; Ünïcødé',
+    )
+    expect(page).not.toContain('10.0.0.')
+  })
+
+  it('loads nothing from elsewhere', async () => {
+    const app = await ready()
+    const page = (await app.inject('/')).body
+    for (const value of attributes(page)) expect(value).not.toMatch(/^(https?:)?\/\//)
+    expect(attributes(page)).toContain('favicon.svg')
+  })
+
+  it('uses PUBLIC_URL when it is set, and may then be shared by caches', async () => {
+    const app = await ready({ PUBLIC_URL: 'https://badges.example.org/status/' })
+    const response = await app.inject({ url: '/', headers: { host: 'internal:3000' } })
+    expect(response.headers['cache-control']).toBe('public, no-cache')
+    expect(response.body).toContain('![status](https://badges.example.org/status/badge.svg)')
+    expect(response.body).not.toContain('internal:3000')
+  })
+
+  it('ignores forwarded headers unless TRUST_PROXY says so', async () => {
+    const forwarded = { host: 'internal:3000', 'x-forwarded-host': 'status.example.com', 'x-forwarded-proto': 'https' }
+    const untrusted = await ready()
+    expect((await untrusted.inject({ url: '/', headers: forwarded })).body).toContain(
+      '(http://internal:3000/badge.svg)',
+    )
+    await untrusted.close()
+
+    const trusted = await ready({ TRUST_PROXY: 'true' })
+    expect((await trusted.inject({ url: '/', headers: forwarded })).body).toContain(
+      '(https://status.example.com/badge.svg)',
+    )
+    await trusted.close()
+
+    const byAddress = await ready({ TRUST_PROXY: '127.0.0.1/32' })
+    expect((await byAddress.inject({ url: '/', headers: forwarded })).body).toContain(
+      '(https://status.example.com/badge.svg)',
+    )
+    await byAddress.close()
+
+    const otherProxy = await ready({ TRUST_PROXY: '10.0.0.0/8' })
+    expect((await otherProxy.inject({ url: '/', headers: forwarded })).body).toContain(
+      '(http://internal:3000/badge.svg)',
+    )
+  })
+
+  it('says how to publish components when none is public', async () => {
+    const app = await ready({ PUBLIC_COMPONENTS: '' })
+    const page = (await app.inject('/')).body
+    expect(page).toContain('No component is public')
+    expect(page).not.toContain('components/1/badge.svg')
+  })
+
+  it('answers a repeated request with 304', async () => {
+    const app = await ready()
+    const first = await app.inject('/')
+    const again = await app.inject({ url: '/', headers: { 'if-none-match': String(first.headers.etag) } })
+    expect(again.statusCode).toBe(304)
+  })
+})
+
+describe('the favicon', () => {
+  it.each(['/favicon.svg', '/favicon.ico'])('%s is an SVG icon, cached for a day', async (url) => {
+    const app = await ready()
+    const response = await app.inject(url)
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['content-type']).toBe('image/svg+xml; charset=utf-8')
+    expect(response.headers['cache-control']).toBe('public, max-age=86400')
+    expect(response.body).toMatch(/^<svg /)
+  })
+})

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { App } from '../../src/app.js'
+import { BADGE_COLORS } from '../../src/badge/colors.js'
+import type { Simulator } from '../../src/dev/simulator.js'
+import { buildTestApp, firstPolls, startTestUpstream } from '../helper.js'
+import { svgFacts } from '../svg.js'
+
+let upstream: Simulator
+let app: App
+
+beforeAll(async () => {
+  upstream = await startTestUpstream()
+  app = (await buildTestApp({ upstream, env: { PUBLIC_COMPONENTS: '*' } })).app
+  await app.ready()
+  await firstPolls(app)
+})
+afterAll(async () => {
+  await app.close()
+  await upstream.close()
+})
+
+const SVG_ROUTES = ['/badge.svg', '/uptime/badge.svg', '/components/1/badge.svg']
+const SHORT_CACHE = /^public, max-age=([0-9]|10), s-maxage=([0-9]|10)$/
+
+/** The first <rect>'s fill: the label side. */
+const labelFill = (svg: string) => /<rect width="\d+" height="\d+" fill="(#[0-9a-f]+)"/.exec(svg)?.[1]
+
+describe.each(SVG_ROUTES)('query parameters on %s', (route) => {
+  it('style draws each of the five styles, each its own', async () => {
+    const heights = { flat: 20, 'flat-square': 20, plastic: 18, 'for-the-badge': 28, social: 20 }
+    const bodies = new Set<string>()
+    for (const [style, height] of Object.entries(heights)) {
+      const response = await app.inject(`${route}?style=${style}`)
+      expect(response.statusCode).toBe(200)
+      expect(response.headers['x-badge-error']).toBeUndefined()
+      expect(Number(/height="(\d+)"/.exec(response.body)?.[1]), style).toBe(height)
+      bodies.add(response.body)
+    }
+    expect(bodies.size).toBe(5)
+    expect((await app.inject(`${route}?style=flat`)).body).toBe((await app.inject(route)).body)
+  })
+
+  it('label replaces the left-hand text; empty hides it', async () => {
+    expect(svgFacts((await app.inject(`${route}?label=Acme%20%26%20Co`)).body).texts[0]).toBe('Acme & Co')
+    const hidden = svgFacts((await app.inject(`${route}?label=`)).body)
+    expect(hidden.texts).toHaveLength(1)
+  })
+
+  it.each([
+    ['color=ff8800', '#ff8800'],
+    ['color=F80', '#ff8800'],
+    ['color=%23ff8800', '#ff8800'],
+    ['color=blue', BADGE_COLORS.blue],
+    ['color=success', BADGE_COLORS.brightgreen],
+  ])('%s colours the message', async (query, fill) => {
+    const { body } = await app.inject(`${route}?${query}`)
+    expect(svgFacts(body).messageFill).toBe(fill)
+  })
+
+  it('labelColor colours the label', async () => {
+    expect(labelFill((await app.inject(`${route}?labelColor=1f2328`)).body)).toBe('#1f2328')
+    expect(labelFill((await app.inject(`${route}?labelColor=red`)).body)).toBe('#dd4343')
+  })
+
+  it('ignores unknown parameters', async () => {
+    const plain = await app.inject(route)
+    const extra = await app.inject(`${route}?cacheBuster=123&logo=github`)
+    expect(extra.body).toBe(plain.body)
+    expect(extra.headers['x-badge-error']).toBeUndefined()
+  })
+
+  it.each([
+    ['style=fancy', 'invalid style'],
+    ['style=flat&style=plastic', 'invalid style'],
+    [`label=${'x'.repeat(65)}`, 'invalid label'],
+    ['label=line%0Abreak', 'invalid label'],
+    ['color=notacolor', 'invalid color'],
+    ['color=ff88', 'invalid color'],
+    ['color=javascript:alert(1)', 'invalid color'],
+    ['labelColor=%23zzz', 'invalid labelColor'],
+  ])('?%s: an image saying "%s", HTTP 200, short-lived, reason in X-Badge-Error', async (query, reason) => {
+    const response = await app.inject(`${route}?${query}`)
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['content-type']).toBe('image/svg+xml; charset=utf-8')
+    expect(response.headers['x-badge-error']).toBe(reason)
+    expect(response.headers['cache-control']).toMatch(SHORT_CACHE)
+    const facts = svgFacts(response.body)
+    expect(facts.texts[1]).toBe(reason)
+    expect(facts.messageFill).toBe(BADGE_COLORS.red)
+  })
+})
+
+describe('the rendered-SVG cache', () => {
+  it('stays bounded under a flood of distinct URLs', async () => {
+    const before = app.representations.stats()
+    for (let i = 0; i < 20_000; i++) {
+      const response = await app.inject(`/badge.svg?label=${i}`)
+      expect(response.statusCode).toBe(200)
+    }
+    const after = app.representations.stats()
+    expect(after.misses - before.misses).toBe(20_000)
+    expect(after.bytes).toBeLessThanOrEqual(8 * 1024 * 1024)
+    expect(after.variants).toBeLessThanOrEqual(10_000)
+    expect(after.entries).toBeLessThan(20_000)
+  }, 60_000)
+
+  it('renders a repeated request once', async () => {
+    await app.inject('/badge.svg?style=plastic&color=blue')
+    const before = app.representations.stats()
+    await app.inject('/badge.svg?color=blue&style=plastic')
+    await app.inject('/badge.svg?style=plastic&utm_source=readme&color=blue')
+    const after = app.representations.stats()
+    expect(after.misses).toBe(before.misses)
+    expect(after.hits - before.hits).toBe(2)
+  })
+})

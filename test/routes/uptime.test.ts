@@ -1,0 +1,57 @@
+import { Value } from 'typebox/value'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { App } from '../../src/app.js'
+import { BADGE_COLORS } from '../../src/badge/colors.js'
+import type { Simulator } from '../../src/dev/simulator.js'
+import { UptimeBadgeJson } from '../../src/routes/schemas.js'
+import { buildTestApp, firstPolls, startTestUpstream } from '../helper.js'
+import { svgFacts } from '../svg.js'
+
+let upstream: Simulator
+let app: App | undefined
+
+beforeAll(async () => {
+  upstream = await startTestUpstream()
+})
+afterAll(() => upstream.close())
+afterEach(async () => {
+  upstream.setScenario('operational')
+  await app?.close()
+  app = undefined
+})
+
+async function withUptime(uptime: number | string | undefined): Promise<App> {
+  upstream.state = { ...upstream.state, uptime_percentage: uptime }
+  app = (await buildTestApp({ upstream })).app
+  await app.ready()
+  await firstPolls(app)
+  return app
+}
+
+describe('the uptime badge', () => {
+  it.each([
+    [100, '100%', 'brightgreen'],
+    ['99.95', '99.95%', 'brightgreen'],
+    [99.5, '99.5%', 'green'],
+    ['80.0', '80%', 'orange'],
+    [60, '60%', 'red'],
+    [undefined, 'unknown', 'lightgrey'],
+    ['n/a', 'unknown', 'lightgrey'],
+  ] as const)('uptime_percentage %j reads %s in %s', async (uptime, message, color) => {
+    const app = await withUptime(uptime)
+    const svg = await app.inject('/uptime/badge.svg')
+    expect(svgFacts(svg.body).texts).toEqual(['uptime', message])
+    expect(svgFacts(svg.body).messageFill).toBe(BADGE_COLORS[color])
+
+    const json = await app.inject('/uptime/badge.json')
+    const body: unknown = json.json()
+    expect(Value.Check(UptimeBadgeJson, body)).toBe(true)
+    expect(body).toMatchObject({
+      uptime: message === 'unknown' ? null : Number(uptime),
+      label: 'uptime',
+      message,
+      color: BADGE_COLORS[color],
+      stale: false,
+    })
+  })
+})
