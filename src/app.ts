@@ -1,4 +1,6 @@
 import fastifyCaching from '@fastify/caching'
+import fastifyCors from '@fastify/cors'
+import fastifyHelmet from '@fastify/helmet'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, {
   type FastifyBaseLogger,
@@ -12,6 +14,7 @@ import { NO_STORE } from './badge/cache-policy.js'
 import { createBadgeFormats } from './badge/formats.js'
 import type { Config } from './config.js'
 import { createRepresentationCache, type RepresentationCache } from './http/representation.js'
+import { corsOptions, HELMET_OPTIONS } from './http/security.js'
 import { wireLifecycle } from './lifecycle.js'
 import { createLogger } from './logger.js'
 import { componentRoutes } from './routes/components.js'
@@ -53,8 +56,8 @@ export type App = FastifyInstance<
 /**
  * Builds the service; never listens (src/server.ts does). Data flows one way:
  * upstream client → poller (lru-cache) → snapshot views → prepared
- * representations → routes. Registration order: caching defaults, lifecycle
- * hooks, routes, the not-found handler.
+ * representations → routes. Registration order: caching defaults, security
+ * headers, CORS, lifecycle hooks, routes, the not-found handler.
  */
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App> {
   const clock = deps.clock ?? { now: Date.now }
@@ -78,6 +81,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   // that store would answer 304 for a tag whose content has since changed.
   // Validators are ours (src/http/).
   await app.register(fastifyCaching, { privacy: NO_STORE })
+  await app.register(fastifyHelmet, HELMET_OPTIONS)
+  await app.register(fastifyCors, corsOptions(config.corsOrigins))
 
   const client =
     deps.client ??

@@ -83,3 +83,33 @@ export function trustProxy(value: string, ctx: z.RefinementCtx): boolean | strin
   }
   return entries
 }
+
+/** "*", or the origins (scheme://host[:port]) allowed to read the JSON cross-origin. */
+export function corsOrigins(value: string, ctx: z.RefinementCtx): '*' | string[] {
+  if (value === '*') return '*'
+  const origins: string[] = []
+  for (const entry of value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    let url: URL | undefined
+    try {
+      url = new URL(entry)
+    } catch {
+      url = undefined
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== entry.replace(/\/$/, '')) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'CORS_ORIGINS must be "*" or a comma list of origins like https://www.example.com (no path)',
+      })
+      return z.NEVER
+    }
+    origins.push(url.origin)
+  }
+  if (origins.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'CORS_ORIGINS must be "*" or a comma list of origins' })
+    return z.NEVER
+  }
+  return origins
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { httpUrl, integer, publicComponents, trustProxy, type PublicComponents } from './config-fields.js'
+import { corsOrigins, httpUrl, integer, publicComponents, trustProxy, type PublicComponents } from './config-fields.js'
 import { Secret } from './secret.js'
 
 export const DEFAULT_API_URL = 'https://faciotech.com/modules/addons/faciotech_monitor/api.php'
@@ -29,6 +29,8 @@ export interface Config {
   readonly publicUrl: string | undefined
   /** Fastify's trustProxy: whether (or from which proxies) forwarded headers are believed. */
   readonly trustProxy: boolean | string[]
+  /** Who may read the JSON routes cross-origin: any origin, or these. */
+  readonly corsOrigins: '*' | string[]
 }
 
 export class ConfigError extends Error {
@@ -61,6 +63,7 @@ const ENV_SCHEMA = z.object({
   PUBLIC_COMPONENTS: z.string().default('').transform(publicComponents),
   PUBLIC_URL: z.string().transform(httpUrl('PUBLIC_URL')).optional(),
   TRUST_PROXY: z.string().default('false').transform(trustProxy),
+  CORS_ORIGINS: z.string().default('*').transform(corsOrigins),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 })
 
@@ -97,6 +100,7 @@ export function loadConfig(env: Env): Config {
     publicComponents: e.PUBLIC_COMPONENTS,
     publicUrl: e.PUBLIC_URL,
     trustProxy: e.TRUST_PROXY,
+    corsOrigins: e.CORS_ORIGINS,
   })
 }
 

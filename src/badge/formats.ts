@@ -1,4 +1,5 @@
 import type { RepresentationCache, Served } from '../http/representation.js'
+import { SVG_CSP } from '../http/security.js'
 import {
   badgeCacheControl,
   NO_STORE,
@@ -45,6 +46,7 @@ export function createBadgeFormats({ cache, cachePolicy, startedAt }: BadgeForma
       }),
       contentType: SVG_CONTENT_TYPE,
       cacheControl: cacheControl(face.known),
+      headers: { 'content-security-policy': SVG_CSP },
     }))
   }
 
@@ -54,6 +56,7 @@ export function createBadgeFormats({ cache, cachePolicy, startedAt }: BadgeForma
       body: JSON.stringify(body()),
       contentType: JSON_CONTENT_TYPE,
       cacheControl: cacheControl(known),
+      compressible: true,
     }))
   }
 
@@ -87,7 +90,7 @@ export function createBadgeFormats({ cache, cachePolicy, startedAt }: BadgeForma
         body: renderSvg({ label, message: reason, color: face.color }),
         contentType: SVG_CONTENT_TYPE,
         cacheControl: shortCacheControl(),
-        headers: { [BADGE_ERROR_HEADER]: reason },
+        headers: { [BADGE_ERROR_HEADER]: reason, 'content-security-policy': SVG_CSP },
       }))
     },
 

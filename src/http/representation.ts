@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import { LRUCache } from 'lru-cache'
 
 /** What a route prepares once: bytes and the headers that describe them. */
@@ -7,6 +8,17 @@ export interface Prepared {
   readonly contentType: string
   readonly cacheControl: string
   readonly headers?: Readonly<Record<string, string>>
+  /** Worth compressing (HTML, JSON): done here, once, when large enough to pay. */
+  readonly compressible?: boolean
+}
+
+export const ENCODINGS = ['br', 'gzip'] as const
+export type Encoding = (typeof ENCODINGS)[number]
+
+/** One encoding of a representation: its own bytes and so its own ETag (RFC 9110 §8.8.3). */
+export interface Encoded {
+  readonly body: Buffer
+  readonly etag: string
 }
 
 /** A prepared representation: its bytes, its strong ETag, and fixed headers. */
@@ -14,6 +26,22 @@ export interface Representation {
   readonly body: Buffer
   readonly etag: string
   readonly headers: Readonly<Record<string, string>>
+  /** Compressed forms, when the body is compressible and large enough. */
+  readonly encoded?: Readonly<Record<Encoding, Encoded>>
+}
+
+/** Below this, compression saves too little to be worth a Vary and a second representation. */
+export const COMPRESS_MIN_BYTES = 1024
+
+function encode(body: Buffer): Record<Encoding, Encoded> | undefined {
+  if (body.length < COMPRESS_MIN_BYTES) return undefined
+  // Done once per content, so the strongest settings are affordable.
+  const br = brotliCompressSync(body, {
+    params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
+  })
+  const gzip = gzipSync(body, { level: 9 })
+  if (br.length >= body.length || gzip.length >= body.length) return undefined
+  return { br: { body: br, etag: strongEtag(br) }, gzip: { body: gzip, etag: strongEtag(gzip) } }
 }
 
 /** A representation as served now, with when its content last changed. */
@@ -46,7 +74,11 @@ export function strongEtag(body: Buffer): string {
 export function createRepresentationCache(options: RepresentationCacheOptions = {}) {
   const prepared = new LRUCache<string, Representation>({
     maxSize: options.maxBytes ?? 8 * 1024 * 1024,
-    sizeCalculation: (rep) => rep.body.length + ENTRY_OVERHEAD_BYTES,
+    sizeCalculation: (rep) =>
+      rep.body.length +
+      (rep.encoded?.br.body.length ?? 0) +
+      (rep.encoded?.gzip.body.length ?? 0) +
+      ENTRY_OVERHEAD_BYTES,
   })
   const history = new LRUCache<string, { etag: string; lastModifiedMs: number; lastModified: string }>({
     max: options.maxVariants ?? 10_000,
@@ -60,13 +92,15 @@ export function createRepresentationCache(options: RepresentationCacheOptions = 
       if (representation) stats.hits++
       else {
         stats.misses++
-        const { body, contentType, cacheControl, headers } = prepare()
+        const { body, contentType, cacheControl, headers, compressible } = prepare()
         const bytes = Buffer.from(body)
         const etag = strongEtag(bytes)
+        const encoded = compressible ? encode(bytes) : undefined
         representation = {
           body: bytes,
           etag,
-          headers: { ...headers, 'content-type': contentType, 'cache-control': cacheControl, etag },
+          headers: { ...headers, 'content-type': contentType, 'cache-control': cacheControl },
+          ...(encoded && { encoded }),
         }
         prepared.set(key, representation)
       }

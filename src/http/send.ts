@@ -1,21 +1,48 @@
+import { negotiate } from '@fastify/accept-negotiator'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { isNotModified } from './conditional.js'
-import type { Served } from './representation.js'
+import { ENCODINGS, type Encoding, type Representation, type Served } from './representation.js'
 
-function dress(reply: FastifyReply, served: Served): FastifyReply {
-  return reply.headers(served.representation.headers).header('last-modified', served.lastModified)
+/** Adds a field to Vary, keeping what another plugin (CORS: Origin) put there. */
+function addVary(reply: FastifyReply, field: string): void {
+  const current = reply.getHeader('vary')
+  const fields = typeof current === 'string' && current ? current.split(/\s*,\s*/) : []
+  if (!fields.some((f) => f.toLowerCase() === field.toLowerCase())) fields.push(field)
+  reply.header('vary', fields.join(', '))
+}
+
+/** The body and ETag to send: a compressed form when the client accepts one (br first). */
+function chooseEncoding(request: FastifyRequest, reply: FastifyReply, representation: Representation) {
+  const { encoded } = representation
+  if (!encoded) return { body: representation.body, etag: representation.etag }
+  addVary(reply, 'Accept-Encoding')
+  const accepted = request.headers['accept-encoding']
+  const encoding = accepted ? negotiate<Encoding>(accepted, [...ENCODINGS]) : null
+  if (!encoding) return { body: representation.body, etag: representation.etag }
+  reply.header('content-encoding', encoding)
+  return encoded[encoding]
+}
+
+function dress(request: FastifyRequest, reply: FastifyReply, served: Served) {
+  const chosen = chooseEncoding(request, reply, served.representation)
+  reply.headers(served.representation.headers).header('etag', chosen.etag).header('last-modified', served.lastModified)
+  return chosen
 }
 
 /** Sends a prepared representation, or 304 with the same validators and Cache-Control. */
 export function sendRepresentation(request: FastifyRequest, reply: FastifyReply, served: Served): FastifyReply {
-  dress(reply, served)
-  if (isNotModified(request.headers, served.representation.etag, served.lastModifiedMs)) {
-    return reply.code(304).send()
-  }
-  return reply.send(served.representation.body)
+  const { body, etag } = dress(request, reply, served)
+  if (isNotModified(request.headers, etag, served.lastModifiedMs)) return reply.code(304).send()
+  return reply.send(body)
 }
 
 /** Sends a prepared error body with its real status (no conditional handling). */
-export function sendStatus(reply: FastifyReply, statusCode: number, served: Served): FastifyReply {
-  return dress(reply, served).code(statusCode).send(served.representation.body)
+export function sendStatus(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  statusCode: number,
+  served: Served,
+): FastifyReply {
+  const { body } = dress(request, reply, served)
+  return reply.code(statusCode).send(body)
 }

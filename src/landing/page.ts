@@ -87,9 +87,7 @@ export function renderLandingPage({ base, label, components, version }: LandingP
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>Status badges</title>
         <link rel="icon" href="favicon.svg" type="image/svg+xml" />
-        <style>
-          ${new Html(LANDING_CSS)}
-        </style>
+        <style>${new Html(LANDING_CSS)}</style>
       </head>
       <body>
         <main>
@@ -97,7 +95,8 @@ export function renderLandingPage({ base, label, components, version }: LandingP
           <p class="muted">
             Live badges from the Server Monitor API, served without its key. Copy a snippet to embed one.
           </p>
-          ${badges.map((badge) => snippets(base, badge))} ${componentsNote}
+          ${badges.map((badge) => snippets(base, badge))}
+          ${componentsNote}
           <section>
             <h2>Parameters</h2>
             <p>Every <code>.svg</code> badge takes these query parameters; others are ignored.</p>
@@ -130,5 +129,6 @@ export function renderLandingPage({ base, label, components, version }: LandingP
           <p class="muted">status-badge-proxy ${version}</p>
         </main>
       </body>
-    </html> `.value
+    </html>
+  `.value
 }

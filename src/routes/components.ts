@@ -3,6 +3,7 @@ import { BADGE_COLORS } from '../badge/colors.js'
 import type { BadgeFormats } from '../badge/formats.js'
 import { BadgeQuery } from '../badge/params.js'
 import { COMPONENT_LABEL, componentBadge } from '../badge/subjects.js'
+import { NO_CORS } from '../http/security.js'
 import { sendRepresentation, sendStatus } from '../http/send.js'
 import type { ComponentCatalog } from '../status/components.js'
 import type { SnapshotSource } from '../status/source.js'
@@ -46,6 +47,7 @@ export const componentRoutes: FastifyPluginAsyncTypebox<ComponentRouteOptions> =
         response: { 200: SvgBody, 304: NotModified },
       },
       attachValidation: true,
+      config: NO_CORS,
     },
     async function componentBadgeSvg(request, reply) {
       const params = svgParams(request)
@@ -69,9 +71,9 @@ export const componentRoutes: FastifyPluginAsyncTypebox<ComponentRouteOptions> =
       attachValidation: true,
     },
     async function componentBadgeJson(request, reply) {
-      if (request.validationError) return sendStatus(reply, 400, formats.errorJson('invalid id'))
+      if (request.validationError) return sendStatus(request, reply, 400, formats.errorJson('invalid id'))
       const { view, badge } = await subject(request.params.id)
-      if (!badge) return sendStatus(reply, 404, formats.errorJson('not found'))
+      if (!badge) return sendStatus(request, reply, 404, formats.errorJson('not found'))
       const { id, name, status, face } = badge
       const stateKey = `${status}|${name ?? ''}|${view.updatedAt ?? ''}|${String(view.stale)}`
       const served = formats.json(`components/${id}/badge.json`, stateKey, face.known, view.asOf, () => ({

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { NO_STORE } from '../badge/cache-policy.js'
+import { NO_CORS } from '../http/security.js'
 import { firstPollsSettled, healthReport } from '../status/health.js'
 import type { Clock, Poller } from '../status/poller.js'
 
@@ -49,7 +50,10 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRouteOptions> = async
 
   app.get(
     '/healthz',
-    { schema: { summary: 'Liveness, with the age and outcome of the polls', response: { 200: HealthBody } } },
+    {
+      schema: { summary: 'Liveness, with the age and outcome of the polls', response: { 200: HealthBody } },
+      config: NO_CORS,
+    },
     async function healthz(_request, reply) {
       reply.header('cache-control', NO_STORE)
       return healthReport(poller, clock, ttlMs, startedAt)
@@ -63,6 +67,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRouteOptions> = async
         summary: 'Readiness: 200 once the first poll has finished',
         response: { 200: ReadyBody, 503: ReadyBody },
       },
+      config: NO_CORS,
     },
     async function readyz(_request, reply) {
       reply.header('cache-control', NO_STORE)

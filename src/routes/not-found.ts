@@ -16,6 +16,6 @@ export function setNotFound(app: FastifyInstance, formats: BadgeFormats, label: 
     if (readable && path.endsWith('.shields.json')) {
       return sendRepresentation(request, reply, formats.errorShields(label, 'not found'))
     }
-    return sendStatus(reply, 404, formats.errorJson('not found'))
+    return sendStatus(request, reply, 404, formats.errorJson('not found'))
   })
 }

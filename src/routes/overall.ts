@@ -3,6 +3,7 @@ import { BADGE_COLORS } from '../badge/colors.js'
 import type { BadgeFormats } from '../badge/formats.js'
 import { BadgeQuery } from '../badge/params.js'
 import { overallBadge } from '../badge/subjects.js'
+import { NO_CORS } from '../http/security.js'
 import { sendRepresentation } from '../http/send.js'
 import type { SnapshotSource } from '../status/source.js'
 import { NotModified, ShieldsEndpointJson, StatusBadgeJson, SvgBody } from './schemas.js'
@@ -25,6 +26,7 @@ export const overallRoutes: FastifyPluginAsyncTypebox<BadgeRouteOptions> = async
         response: { 200: SvgBody, 304: NotModified },
       },
       attachValidation: true,
+      config: NO_CORS,
     },
     async function overallBadgeSvg(request, reply) {
       const params = svgParams(request)

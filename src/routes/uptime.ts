@@ -3,6 +3,7 @@ import { BADGE_COLORS } from '../badge/colors.js'
 import type { BadgeFormats } from '../badge/formats.js'
 import { BadgeQuery } from '../badge/params.js'
 import { UPTIME_LABEL, uptimeBadge } from '../badge/subjects.js'
+import { NO_CORS } from '../http/security.js'
 import { sendRepresentation } from '../http/send.js'
 import type { SnapshotSource } from '../status/source.js'
 import { NotModified, ShieldsEndpointJson, SvgBody, UptimeBadgeJson } from './schemas.js'
@@ -20,6 +21,7 @@ export const uptimeRoutes: FastifyPluginAsyncTypebox<UptimeRouteOptions> = async
     {
       schema: { summary: 'Uptime badge', querystring: BadgeQuery, response: { 200: SvgBody, 304: NotModified } },
       attachValidation: true,
+      config: NO_CORS,
     },
     async function uptimeBadgeSvg(request, reply) {
       const params = svgParams(request)

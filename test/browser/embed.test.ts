@@ -1,0 +1,126 @@
+/// <reference lib="dom" />
+import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { resolve } from 'node:path'
+import { chromium, type Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { App } from '../../src/app.js'
+import type { Simulator } from '../../src/dev/simulator.js'
+import { buildTestApp, firstPolls, startTestUpstream } from '../helper.js'
+
+/**
+ * The badges in a real browser (Debian's chromium, driven by playwright-core):
+ * embedded from another origin, fetched cross-origin, and the landing page.
+ * Run by `npm run test:browser`; in CI a missing chromium fails the run.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const ARTIFACTS = resolve(import.meta.dirname, '../../test-results')
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+if (!existsSync(CHROMIUM)) {
+  const message = `chromium not found at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`
+  if (process.env.CI) throw new Error(message)
+  console.warn(`skipping the browser tests: ${message}`)
+}
+
+let upstream: Simulator
+let app: App
+let apiOrigin: string
+let site: Server
+let siteOrigin: string
+let browser: Browser
+
+/** A page of another origin (another port) that embeds and fetches the badges. */
+function embeddingPage(api: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>embed</title>
+<link rel="icon" href="data:,"></head><body>
+<img id="overall" src="${api}/badge.svg" alt="status">
+<img id="component" src="${api}/components/1/badge.svg" alt="web">
+<img id="error" src="${api}/badge.svg?style=nope" alt="error badge">
+<p id="status">pending</p>
+<script>
+fetch('${api}/badge.json')
+  .then((res) => res.json().then((body) => ({ body, etag: res.headers.get('etag') })))
+  .then(({ body, etag }) => { document.getElementById('status').textContent = body.status + ' ' + (etag ? 'etag' : 'no-etag') })
+  .catch((err) => { document.getElementById('status').textContent = 'failed: ' + err })
+</script></body></html>`
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) return
+  await mkdir(ARTIFACTS, { recursive: true })
+  upstream = await startTestUpstream()
+  app = (await buildTestApp({ upstream, env: { PUBLIC_COMPONENTS: '*' } })).app
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  await firstPolls(app)
+  apiOrigin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+
+  site = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(embeddingPage(apiOrigin))
+  })
+  await new Promise<void>((done) => site.listen(0, '127.0.0.1', done))
+  siteOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS })
+}, 60_000)
+
+afterAll(async () => {
+  if (!existsSync(CHROMIUM)) return
+  await browser.close()
+  await app.close()
+  await new Promise((done) => site.close(done))
+  await upstream.close()
+})
+
+describe.skipIf(!existsSync(CHROMIUM))('in a real browser', () => {
+  it('another origin embeds the badges with <img> and reads the JSON with fetch()', async () => {
+    const page = await browser.newPage()
+    const problems: string[] = []
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text())
+    })
+    await page.goto(siteOrigin)
+    await page.waitForFunction(() => document.getElementById('status')?.textContent !== 'pending')
+    expect(await page.textContent('#status')).toBe('operational etag')
+    const widths = await page.$$eval('img', (images) => images.map((img) => [img.id, img.complete, img.naturalWidth]))
+    for (const [id, complete, width] of widths) {
+      expect(complete, String(id)).toBe(true)
+      expect(width, String(id)).toBeGreaterThan(0)
+    }
+    expect(problems).toEqual([])
+    await page.screenshot({ path: resolve(ARTIFACTS, 'embedding-page.png') })
+    await page.close()
+  })
+
+  it('loads the landing page with no console error and no failed request', async () => {
+    const page = await browser.newPage()
+    const problems: string[] = []
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(`console: ${message.text()}`)
+    })
+    page.on('pageerror', (error) => problems.push(`page: ${error.message}`))
+    page.on('requestfailed', (request) => problems.push(`failed: ${request.url()}`))
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`${response.status()}: ${response.url()}`)
+    })
+    await page.goto(`${apiOrigin}/`, { waitUntil: 'networkidle' })
+    const broken = await page.$$eval('img', (images) =>
+      images.filter((img) => !img.complete || img.naturalWidth === 0).map((img) => img.src),
+    )
+    expect(broken).toEqual([])
+    expect(await page.$$eval('img', (images) => images.length)).toBeGreaterThanOrEqual(7)
+    expect(problems).toEqual([])
+    await page.screenshot({ path: resolve(ARTIFACTS, 'landing-page.png'), fullPage: true })
+    await page.close()
+  })
+})

@@ -1,0 +1,201 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { App } from '../../src/app.js'
+import { fleet } from '../../src/dev/scenarios.js'
+import type { Simulator } from '../../src/dev/simulator.js'
+import { buildTestApp, firstPolls, startTestUpstream } from '../helper.js'
+
+let upstream: Simulator
+let app: App | undefined
+
+beforeAll(async () => {
+  upstream = await startTestUpstream()
+})
+afterAll(() => upstream.close())
+afterEach(async () => {
+  upstream.setScenario('operational')
+  await app?.close()
+  app = undefined
+})
+
+async function ready(env: Record<string, string> = {}): Promise<App> {
+  app = (await buildTestApp({ upstream, env: { PUBLIC_COMPONENTS: '*', ...env } })).app
+  await app.ready()
+  await firstPolls(app)
+  return app
+}
+
+const JSON_ROUTES = [
+  '/badge.json',
+  '/badge.shields.json',
+  '/uptime/badge.json',
+  '/uptime/badge.shields.json',
+  '/components.json',
+  '/components/1/badge.json',
+  '/components/1/badge.shields.json',
+]
+const SVG_ROUTES = ['/badge.svg', '/uptime/badge.svg', '/components/1/badge.svg', '/badge.svg?style=nope']
+const ORIGIN = 'https://www.example.com'
+
+describe('CORS', () => {
+  it('lets any origin read the JSON routes by default, exposing the validators', async () => {
+    const app = await ready()
+    for (const url of JSON_ROUTES) {
+      const response = await app.inject({ url, headers: { origin: ORIGIN } })
+      expect(response.headers['access-control-allow-origin'], url).toBe('*')
+      expect(response.headers['access-control-expose-headers']).toBe('ETag, Last-Modified, X-Badge-Error')
+      expect(response.headers['access-control-allow-credentials']).toBeUndefined()
+    }
+    // Errors of JSON routes too, so a script can read them.
+    const missing = await app.inject({ url: '/components/999/badge.json', headers: { origin: ORIGIN } })
+    expect(missing.statusCode).toBe(404)
+    expect(missing.headers['access-control-allow-origin']).toBe('*')
+  })
+
+  it('adds nothing to the images, the page or the probes', async () => {
+    const app = await ready()
+    for (const url of [...SVG_ROUTES, '/', '/favicon.svg', '/healthz', '/readyz']) {
+      const response = await app.inject({ url, headers: { origin: ORIGIN } })
+      expect(response.headers['access-control-allow-origin'], url).toBeUndefined()
+    }
+  })
+
+  it('answers a preflight, cacheable for a day, without credentials', async () => {
+    const app = await ready()
+    const response = await app.inject({
+      method: 'OPTIONS',
+      url: '/badge.json',
+      headers: {
+        origin: ORIGIN,
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'if-none-match',
+      },
+    })
+    expect(response.statusCode).toBe(204)
+    expect(response.headers['access-control-allow-origin']).toBe('*')
+    expect(response.headers['access-control-allow-methods']).toBe('GET, HEAD')
+    expect(response.headers['access-control-allow-headers']).toBe('if-none-match')
+    expect(response.headers['access-control-max-age']).toBe('86400')
+    expect(response.headers['cache-control']).toBe('public, max-age=86400')
+    expect(response.headers['access-control-allow-credentials']).toBeUndefined()
+  })
+
+  it('with CORS_ORIGINS, answers only those origins, with Vary: Origin', async () => {
+    const app = await ready({ CORS_ORIGINS: `${ORIGIN},http://localhost:8080` })
+    const allowed = await app.inject({ url: '/badge.json', headers: { origin: ORIGIN } })
+    expect(allowed.headers['access-control-allow-origin']).toBe(ORIGIN)
+    expect(allowed.headers.vary).toMatch(/\bOrigin\b/)
+    const other = await app.inject({ url: '/badge.json', headers: { origin: 'https://evil.example' } })
+    expect(other.headers['access-control-allow-origin']).toBeUndefined()
+    expect(other.headers.vary).toMatch(/\bOrigin\b/)
+    // A 304 keeps Vary too, so shared caches keep origins apart.
+    const revalidated = await app.inject({
+      url: '/badge.json',
+      headers: { origin: ORIGIN, 'if-none-match': String(allowed.headers.etag) },
+    })
+    expect(revalidated.statusCode).toBe(304)
+    expect(revalidated.headers.vary).toMatch(/\bOrigin\b/)
+    expect(revalidated.headers['access-control-allow-origin']).toBe(ORIGIN)
+  })
+})
+
+describe('security headers', () => {
+  it('keep badges embeddable anywhere, scripts out of SVGs, nosniff everywhere', async () => {
+    const app = await ready()
+    for (const url of SVG_ROUTES) {
+      const response = await app.inject(url)
+      expect(response.headers['cross-origin-resource-policy'], url).toBe('cross-origin')
+      expect(response.headers['x-content-type-options']).toBe('nosniff')
+      expect(response.headers['content-security-policy']).toBe(
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+      )
+      expect(response.headers['x-frame-options']).toBeUndefined()
+    }
+  })
+
+  it('give every response nosniff and no upgrade-insecure-requests or HSTS', async () => {
+    const app = await ready()
+    for (const url of [...SVG_ROUTES, ...JSON_ROUTES, '/', '/favicon.ico', '/healthz', '/readyz', '/nope']) {
+      const response = await app.inject(url)
+      expect(response.headers['x-content-type-options'], url).toBe('nosniff')
+      expect(String(response.headers['content-security-policy'])).not.toContain('upgrade-insecure-requests')
+      expect(response.headers['strict-transport-security']).toBeUndefined()
+      expect(response.headers['cross-origin-resource-policy']).toBe('cross-origin')
+    }
+  })
+
+  it('give JSON a CSP under which nothing runs or frames it', async () => {
+    const app = await ready()
+    const response = await app.inject('/badge.json')
+    expect(response.headers['content-security-policy']).toBe(
+      "default-src 'none';base-uri 'none';form-action 'none';frame-ancestors 'none'",
+    )
+  })
+
+  it('give the landing page a strict CSP that allows exactly its own stylesheet', async () => {
+    const app = await ready()
+    const response = await app.inject('/')
+    const csp = String(response.headers['content-security-policy'])
+    expect(csp).toMatch(/^default-src 'none'; img-src 'self'; style-src 'sha256-[\w+/=]+'; base-uri 'none'/)
+    expect(csp).not.toMatch(/script-src|unsafe-inline/)
+    const css = /<style>([\s\S]*?)<\/style>/.exec(response.body)?.[1] ?? ''
+    const { createHash } = await import('node:crypto')
+    expect(csp).toContain(`'sha256-${createHash('sha256').update(css).digest('base64')}'`)
+  })
+})
+
+describe('compression', () => {
+  it('sends the landing page compressed when asked, with its own ETag and Vary', async () => {
+    const app = await ready()
+    const identity = await app.inject('/')
+    const br = await app.inject({ url: '/', headers: { 'accept-encoding': 'gzip, deflate, br' } })
+    const gzip = await app.inject({ url: '/', headers: { 'accept-encoding': 'gzip' } })
+    expect(identity.headers['content-encoding']).toBeUndefined()
+    expect(br.headers['content-encoding']).toBe('br')
+    expect(gzip.headers['content-encoding']).toBe('gzip')
+    for (const response of [identity, br, gzip]) expect(response.headers.vary).toBe('Accept-Encoding')
+    expect(new Set([identity.headers.etag, br.headers.etag, gzip.headers.etag]).size).toBe(3)
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe(identity.body)
+    expect(gunzipSync(gzip.rawPayload).toString()).toBe(identity.body)
+    expect(br.rawPayload.length).toBeLessThan(identity.rawPayload.length / 2)
+
+    const again = await app.inject({
+      url: '/',
+      headers: { 'accept-encoding': 'br', 'if-none-match': String(br.headers.etag) },
+    })
+    expect(again.statusCode).toBe(304)
+    // The identity ETag does not validate the compressed representation.
+    const crossed = await app.inject({
+      url: '/',
+      headers: { 'accept-encoding': 'br', 'if-none-match': String(identity.headers.etag) },
+    })
+    expect(crossed.statusCode).toBe(200)
+  })
+
+  it('compresses a large JSON once, not the small ones and never the SVG badges', async () => {
+    upstream.state = {
+      ...upstream.state,
+      monitors: Array.from({ length: 8 }, () => fleet(0))
+        .flat()
+        .map((monitor, i) => ({ ...monitor, id: i + 1, name: `Monitor ${i + 1}` })),
+    }
+    const app = await ready()
+    const list = await app.inject({ url: '/components.json', headers: { 'accept-encoding': 'br' } })
+    expect(list.headers['content-encoding']).toBe('br')
+    const before = app.representations.stats()
+    await app.inject({ url: '/components.json', headers: { 'accept-encoding': 'gzip' } })
+    expect(app.representations.stats().misses).toBe(before.misses)
+
+    for (const url of ['/badge.json', ...SVG_ROUTES]) {
+      const response = await app.inject({ url, headers: { 'accept-encoding': 'br, gzip' } })
+      expect(response.headers['content-encoding'], url).toBeUndefined()
+      expect(response.headers.vary, url).toBeUndefined()
+    }
+  })
+
+  it('honours a refusal of every encoding', async () => {
+    const app = await ready()
+    const response = await app.inject({ url: '/', headers: { 'accept-encoding': 'br;q=0, gzip;q=0' } })
+    expect(response.headers['content-encoding']).toBeUndefined()
+  })
+})
