@@ -68,6 +68,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const app = Fastify({
     loggerInstance: logger,
     trustProxy: config.trustProxy,
+    // /badge.svg/ is /badge.svg: an <img> with a stray slash still gets an image.
+    routerOptions: { ignoreTrailingSlash: true },
     // Idle keep-alive sockets are closed at shutdown so close() finishes fast.
     forceCloseConnections: 'idle',
     disableRequestLogging: true,
@@ -119,9 +121,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   await app.register(uptimeRoutes, { source, formats })
   await app.register(componentRoutes, { source, formats, catalog })
   await app.register(landingRoutes, {
+    cache: createRepresentationCache({ maxBytes: 1024 * 1024, maxVariants: 256 }),
     source,
     catalog,
-    cache,
     label,
     publicUrl: config.publicUrl,
     version: VERSION,

@@ -67,9 +67,10 @@ function isAddressOrCidr(entry: string): boolean {
 
 /** false, true, or the proxies (addresses, CIDRs) whose forwarded headers are believed. */
 export function trustProxy(value: string, ctx: z.RefinementCtx): boolean | string[] {
+  // Not "1"/"0": to Fastify a number means a count of proxy hops.
   const word = value.toLowerCase()
-  if (word === 'false' || word === '0') return false
-  if (word === 'true' || word === '1') return true
+  if (word === 'false') return false
+  if (word === 'true') return true
   const entries = value
     .split(',')
     .map((entry) => entry.trim())

@@ -81,7 +81,6 @@ describe('loadConfig', () => {
   it.each([
     ['false', false],
     ['true', true],
-    ['1', true],
     ['10.0.0.1', ['10.0.0.1']],
     ['10.0.0.0/8, 192.168.1.1 ,::1, fd00::/8, loopback', ['10.0.0.0/8', '192.168.1.1', '::1', 'fd00::/8', 'loopback']],
   ] as const)('reads TRUST_PROXY=%s', (value, expected) => {
@@ -134,6 +133,7 @@ describe('loadConfig', () => {
     ],
     ['PUBLIC_URL', 'status.example.com', 'PUBLIC_URL must be an absolute http(s) URL'],
     ['PUBLIC_URL', 'https://example.com/?a=1', 'PUBLIC_URL must not contain a query string or fragment'],
+    ['TRUST_PROXY', '1', 'TRUST_PROXY must be true, false, or a comma list of IP addresses or CIDR ranges'],
     ['TRUST_PROXY', 'yes please', 'TRUST_PROXY must be true, false, or a comma list of IP addresses or CIDR ranges'],
     ['TRUST_PROXY', '10.0.0.0/33', 'TRUST_PROXY must be true, false, or a comma list of IP addresses or CIDR ranges'],
     ['TRUST_PROXY', '10.0.0.300', 'TRUST_PROXY must be true, false, or a comma list of IP addresses or CIDR ranges'],

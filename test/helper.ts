@@ -24,7 +24,10 @@ export function testConfig(env: Record<string, string> = {}): Config {
   })
 }
 
-export function captureLogs(): { logger: ReturnType<typeof createLogger>; lines: string[] } {
+export function captureLogs(level: Config['logLevel'] = 'debug'): {
+  logger: ReturnType<typeof createLogger>
+  lines: string[]
+} {
   const lines: string[] = []
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -34,7 +37,7 @@ export function captureLogs(): { logger: ReturnType<typeof createLogger>; lines:
       done()
     },
   })
-  return { logger: createLogger('debug', sink), lines }
+  return { logger: createLogger(level, sink), lines }
 }
 
 export interface TestApp {

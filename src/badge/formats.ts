@@ -9,7 +9,7 @@ import {
 } from './cache-policy.js'
 import { errorFace, type BadgeError, type BadgeFace } from './faces.js'
 import type { BadgeParams } from './params.js'
-import { renderSvg, SVG_CONTENT_TYPE } from './render.js'
+import { badgeText, renderSvg, SVG_CONTENT_TYPE, type BadgeStyle } from './render.js'
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
 /** Set on every error answer, so that scripts can tell why without reading an image. */
@@ -65,7 +65,7 @@ export function createBadgeFormats({ cache, cachePolicy, startedAt }: BadgeForma
     return cache.serve(route, faceKey(face), asOf, () => ({
       body: JSON.stringify({
         schemaVersion: 1,
-        label: face.label,
+        label: badgeText(face.label),
         message: face.message,
         color: face.color,
         cacheSeconds: shieldsCacheSeconds(face.known, cachePolicy),
@@ -83,11 +83,11 @@ export function createBadgeFormats({ cache, cachePolicy, startedAt }: BadgeForma
     shields,
 
     /** An image that says what is wrong: 200, short-lived, the reason in a header too. */
-    errorSvg(label: string, reason: BadgeError): Served {
+    errorSvg(label: string, reason: BadgeError, style?: BadgeStyle): Served {
       const face = errorFace(label, reason)
       // Each error is a variant of its own: its bytes never change.
-      return cache.serve(`error.svg\n${faceKey(face)}`, '', startedAt, () => ({
-        body: renderSvg({ label, message: reason, color: face.color }),
+      return cache.serve(`error.svg?${style ?? ''}\n${faceKey(face)}`, '', startedAt, () => ({
+        body: renderSvg({ label, message: reason, color: face.color, style }),
         contentType: SVG_CONTENT_TYPE,
         cacheControl: shortCacheControl(),
         headers: { [BADGE_ERROR_HEADER]: reason, 'content-security-policy': SVG_CSP },

@@ -18,8 +18,8 @@ export const COLOR_NAMES = [
 
 /** A colour name, or 3/6-digit hex with or without "#" (sent as %23), as shields.io takes it. */
 const COLOR_PATTERN = `^(#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})|${COLOR_NAMES.join('|')})$`
-/** No control characters: they cannot appear in an SVG (XML) document. */
-const TEXT_PATTERN = '^[^\\u0000-\\u001f\\u007f]*$'
+/** No control characters or noncharacters: they cannot appear in an SVG (XML) document. */
+const TEXT_PATTERN = '^[^\\u0000-\\u001f\\u007f\\ufffe\\uffff]*$'
 export const MAX_LABEL_LENGTH = 64
 
 /** Query parameters of the SVG routes; any others are ignored. */

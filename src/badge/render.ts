@@ -17,13 +17,13 @@ export const SVG_CONTENT_TYPE = 'image/svg+xml; charset=utf-8'
 export const MAX_TEXT_CHARS = 64
 
 /**
- * Text fit for a badge: control characters (not allowed in XML) become
+ * Text fit for a badge: control characters and U+FFFE/U+FFFF (not allowed in XML) become
  * spaces, and an overlong text is cut with an ellipsis. badge-maker escapes
  * the rest (&, <, quotes).
  */
 export function badgeText(text: string): string {
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
-  const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ')
+  const clean = text.replace(/[\u0000-\u001f\u007f\ufffe\uffff]+/g, ' ')
   const chars = Array.from(clean)
   return chars.length > MAX_TEXT_CHARS ? `${chars.slice(0, MAX_TEXT_CHARS - 1).join('')}…` : clean
 }

@@ -17,11 +17,13 @@ export const UPTIME_THRESHOLDS: ReadonlyArray<readonly [number, BadgeColor]> = [
 
 /**
  * "99.95%": rounded down to at most two decimals, without trailing zeros, so
- * that "100%" means exactly 100. Works on the decimal digits, not on binary
- * floating point (99.95 * 100 is 9994.999…).
+ * that "100%" means exactly 100. Cuts the number's shortest decimal form
+ * (what the upstream sent), never binary arithmetic (99.95 * 100 is
+ * 9994.999…) nor toFixed (which rounds 99.999999999999 up to 100).
  */
 export function formatUptime(percentage: number): string {
-  const [whole = '0', fraction = ''] = percentage.toFixed(10).split('.')
+  // Below 1e-6 String() switches to exponent form; such a figure reads 0%.
+  const [whole = '0', fraction = ''] = (percentage < 1e-6 ? '0' : String(percentage)).split('.')
   const decimals = fraction.slice(0, 2).replace(/0+$/, '')
   return `${whole}${decimals ? `.${decimals}` : ''}%`
 }

@@ -74,7 +74,9 @@ export function strongEtag(body: Buffer): string {
 export function createRepresentationCache(options: RepresentationCacheOptions = {}) {
   const prepared = new LRUCache<string, Representation>({
     maxSize: options.maxBytes ?? 8 * 1024 * 1024,
-    sizeCalculation: (rep) =>
+    // Keys count too: a key holds the request's parameters.
+    sizeCalculation: (rep, key) =>
+      key.length * 2 +
       rep.body.length +
       (rep.encoded?.br.body.length ?? 0) +
       (rep.encoded?.gzip.body.length ?? 0) +

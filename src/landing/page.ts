@@ -1,11 +1,21 @@
 import type { Component } from '../status/components.js'
-import { Html, html } from './html.js'
+import { escapeHtml, Html, html } from './html.js'
+
+/** Why the component list may be empty: none published, not loaded yet, or none matching. */
+export type ComponentsState = 'none-public' | 'not-loaded' | 'listed'
 
 export interface LandingPage {
   /** Absolute base for copy-paste snippets: PUBLIC_URL or the request's origin. */
   readonly base: string
+  /**
+   * Prefix of the page's own images and icon: "" (relative, for a page at
+   * the service's root or under a proxy prefix ending in "/"), or PUBLIC_URL's
+   * path + "/" so that a prefix without its trailing slash still resolves.
+   */
+  readonly assets: string
   readonly label: string
   readonly components: readonly Component[]
+  readonly componentsState: ComponentsState
   readonly version: string
 }
 
@@ -29,30 +39,56 @@ interface Badge {
   readonly alt: string
 }
 
-function snippets(base: string, badge: Badge): Html {
-  const svgUrl = `${base}/${badge.svg}`
-  const jsonUrl = `${base}/${badge.json}`
-  const shieldsUrl = `https://img.shields.io/endpoint?url=${encodeURIComponent(`${base}/${badge.shields}`)}`
-  const fetchSnippet = [
-    `const res = await fetch('${jsonUrl}')`,
-    `const { status, message, color, stale } = await res.json()`,
+/**
+ * Each snippet is escaped for where it will be pasted (HTML, Markdown,
+ * JavaScript); the page then escapes it once more to show it.
+ */
+export function htmlSnippet(url: string, alt: string): string {
+  return `<img src="${escapeHtml(url)}" alt="${escapeHtml(alt)}">`
+}
+
+export function markdownSnippet(url: string, alt: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters cannot stand in alt text
+  const text = alt.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/[\\[\]]/g, '\\$&')
+  return `![${text}](${url.replace(/[()\s]/g, encodeURIComponent)})`
+}
+
+export function fetchSnippet(url: string): string {
+  return [
+    `const res = await fetch(${JSON.stringify(url)})`,
+    'const { status, message, color, stale } = await res.json()',
   ].join('\n')
+}
+
+function snippets(base: string, assets: string, badge: Badge): Html {
+  const svgUrl = `${base}/${badge.svg}`
+  const shieldsUrl = `https://img.shields.io/endpoint?url=${encodeURIComponent(`${base}/${badge.shields}`)}`
   return html`<section>
     <h2>${badge.title}</h2>
-    <div class="badge"><img src="${badge.svg}" alt="${badge.alt}" height="20" /></div>
+    <div class="badge"><img src="${assets}${badge.svg}" alt="${badge.alt}" height="20" /></div>
     <h3>HTML</h3>
-    <pre><code>${`<img src="${svgUrl}" alt="${badge.alt}">`}</code></pre>
+    <pre><code>${htmlSnippet(svgUrl, badge.alt)}</code></pre>
     <h3>Markdown</h3>
-    <pre><code>${`![${badge.alt}](${svgUrl})`}</code></pre>
+    <pre><code>${markdownSnippet(svgUrl, badge.alt)}</code></pre>
     <h3>JSON from a front end</h3>
-    <pre><code>${fetchSnippet}</code></pre>
+    <pre><code>${fetchSnippet(`${base}/${badge.json}`)}</code></pre>
     <h3>shields.io</h3>
     <pre><code>${shieldsUrl}</code></pre>
   </section>`
 }
 
+const COMPONENT_NOTES: Readonly<Record<ComponentsState, Html>> = {
+  'none-public': html`<p class="muted">
+    No component is public. Set <code>PUBLIC_COMPONENTS</code> to a comma list of monitor ids, or <code>*</code>, to
+    publish component badges.
+  </p>`,
+  'not-loaded': html`<p class="muted">The list of components has not been loaded from the upstream yet.</p>`,
+  listed: html``,
+}
+
 /** Server-rendered, no script, no external asset; every interpolated value escaped. */
-export function renderLandingPage({ base, label, components, version }: LandingPage): string {
+export function renderLandingPage(page: LandingPage): string {
+  const { base, assets, label, components, componentsState, version } = page
   const badges: Badge[] = [
     { title: 'Overall status', svg: 'badge.svg', json: 'badge.json', shields: 'badge.shields.json', alt: label },
     {
@@ -73,20 +109,13 @@ export function renderLandingPage({ base, label, components, version }: LandingP
       }
     }),
   ]
-  const componentsNote =
-    components.length === 0
-      ? html`<p class="muted">
-          No component is public. Set <code>PUBLIC_COMPONENTS</code> to a comma list of monitor ids, or <code>*</code>,
-          to publish component badges.
-        </p>`
-      : html``
   return html`<!doctype html>
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>Status badges</title>
-        <link rel="icon" href="favicon.svg" type="image/svg+xml" />
+        <link rel="icon" href="${assets}favicon.svg" type="image/svg+xml" />
         <style>${new Html(LANDING_CSS)}</style>
       </head>
       <body>
@@ -95,8 +124,8 @@ export function renderLandingPage({ base, label, components, version }: LandingP
           <p class="muted">
             Live badges from the Server Monitor API, served without its key. Copy a snippet to embed one.
           </p>
-          ${badges.map((badge) => snippets(base, badge))}
-          ${componentsNote}
+          ${badges.map((badge) => snippets(base, assets, badge))}
+          ${COMPONENT_NOTES[componentsState]}
           <section>
             <h2>Parameters</h2>
             <p>Every <code>.svg</code> badge takes these query parameters; others are ignored.</p>
@@ -109,12 +138,12 @@ export function renderLandingPage({ base, label, components, version }: LandingP
               <tr>
                 <td><code>style</code></td>
                 <td>flat, flat-square, plastic, for-the-badge, social</td>
-                <td><img src="badge.svg?style=for-the-badge" alt="for-the-badge style" height="28" /></td>
+                <td><img src="${assets}badge.svg?style=for-the-badge" alt="for-the-badge style" height="28" /></td>
               </tr>
               <tr>
                 <td><code>label</code></td>
                 <td>up to 64 characters; empty hides the left side</td>
-                <td><img src="badge.svg?label=API" alt="label API" height="20" /></td>
+                <td><img src="${assets}badge.svg?label=API" alt="label API" height="20" /></td>
               </tr>
               <tr>
                 <td><code>labelColor</code>, <code>color</code></td>
@@ -122,7 +151,7 @@ export function renderLandingPage({ base, label, components, version }: LandingP
                   a colour name (brightgreen, green, yellowgreen, yellow, orange, red, blue, grey, lightgrey) or hex
                   without # (ff8800)
                 </td>
-                <td><img src="badge.svg?labelColor=1f2328" alt="dark label" height="20" /></td>
+                <td><img src="${assets}badge.svg?labelColor=1f2328" alt="dark label" height="20" /></td>
               </tr>
             </table>
           </section>

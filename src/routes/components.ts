@@ -54,7 +54,8 @@ export const componentRoutes: FastifyPluginAsyncTypebox<ComponentRouteOptions> =
       if (typeof params === 'string')
         return sendRepresentation(request, reply, formats.errorSvg(COMPONENT_LABEL, params))
       const { view, badge } = await subject(request.params.id)
-      if (!badge) return sendRepresentation(request, reply, formats.errorSvg(COMPONENT_LABEL, 'not found'))
+      if (!badge)
+        return sendRepresentation(request, reply, formats.errorSvg(COMPONENT_LABEL, 'not found', params.style))
       const route = `components/${badge.id}/badge.svg`
       return sendRepresentation(request, reply, formats.svg(route, badge.face, params, view.asOf))
     },

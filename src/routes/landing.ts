@@ -12,6 +12,7 @@ import { NotModified } from './schemas.js'
 export interface LandingRouteOptions {
   readonly source: SnapshotSource
   readonly catalog: ComponentCatalog
+  /** A cache of its own: pages per Host header must not evict the badges. */
   readonly cache: RepresentationCache
   readonly label: string
   readonly publicUrl: string | undefined
@@ -30,6 +31,7 @@ const FAVICON_CACHE = 'public, max-age=86400'
  */
 export const landingRoutes: FastifyPluginAsyncTypebox<LandingRouteOptions> = async (app, options) => {
   const { source, catalog, cache, label, publicUrl, version, startedAt } = options
+  const assets = publicUrl ? `${new URL(publicUrl).pathname.replace(/\/$/, '')}/` : ''
 
   app.get(
     '/',
@@ -44,10 +46,11 @@ export const landingRoutes: FastifyPluginAsyncTypebox<LandingRouteOptions> = asy
       const view = await source.view('monitors')
       const base = publicUrl ?? `${request.protocol}://${request.host}`
       const components = catalog.list(view)
+      const componentsState = !catalog.publishesAny ? 'none-public' : view.last ? 'listed' : 'not-loaded'
       // The page shows names and ids only (the badges themselves are live images).
-      const stateKey = components.map((c) => `${c.id}\u0000${c.name}`).join('\u0001')
+      const stateKey = `${componentsState}\n${components.map((c) => `${c.id}\u0000${c.name}`).join('\u0001')}`
       const served = cache.serve(`landing\n${base}`, stateKey, view.asOf, () => ({
-        body: renderLandingPage({ base, label, components, version }),
+        body: renderLandingPage({ base, assets, label, components, componentsState, version }),
         contentType: HTML_TYPE,
         cacheControl: publicUrl ? 'public, no-cache' : 'private, no-cache',
         headers: { 'content-security-policy': LANDING_CSP },

@@ -31,6 +31,8 @@ export function createComponentCatalog(visibility: PublicComponents) {
 
   return {
     isPublic,
+    /** Whether any monitor can be public at all. */
+    publishesAny: visibility === '*' || visibility.size > 0,
 
     lookup(view: SnapshotView<MonitorsData>, id: string): ComponentLookup {
       if (!isPublic(id)) return { kind: 'not-found' }

@@ -6,6 +6,7 @@ import { svgFacts } from '../svg.js'
 describe('badgeText', () => {
   it('turns control characters (not allowed in XML) into spaces', () => {
     expect(badgeText('Web\u0000Server\n\tEU\u007f')).toBe('Web Server EU ')
+    expect(badgeText('a\uffffb\ufffe')).toBe('a b ')
   })
 
   it('cuts an overlong text with an ellipsis, counting characters not UTF-16 units', () => {

@@ -193,3 +193,12 @@ describe('GET /components.json', () => {
     expect(body.components.map((c) => c.status)).toEqual(['down', 'down', 'down', 'down', 'down'])
   })
 })
+
+describe('a not-found badge', () => {
+  it('keeps a valid style, so it fits the row it is in', async () => {
+    const app = await ready('1')
+    const response = await app.inject('/components/999/badge.svg?style=for-the-badge')
+    expect(response.headers['x-badge-error']).toBe('not found')
+    expect(/height="(\d+)"/.exec(response.body)?.[1]).toBe('28')
+  })
+})

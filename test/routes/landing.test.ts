@@ -43,7 +43,7 @@ describe('GET /', () => {
     }
     expect(page).toContain('&lt;img src=&quot;http://status.example.com/badge.svg&quot; alt=&quot;status&quot;&gt;')
     expect(page).toContain('![status](http://status.example.com/badge.svg)')
-    expect(page).toContain('fetch(&#39;http://status.example.com/badge.json&#39;)')
+    expect(page).toContain('fetch(&quot;http://status.example.com/badge.json&quot;)')
     expect(page).toContain(
       `https://img.shields.io/endpoint?url=${encodeURIComponent('http://status.example.com/badge.shields.json')}`,
     )
@@ -59,6 +59,30 @@ describe('GET /', () => {
     expect(page).not.toContain('10.0.0.')
   })
 
+  it('gives snippets that stay inert where they are pasted, whatever the names', async () => {
+    const app = await ready()
+    const page = (await app.inject({ url: '/', headers: { host: 'status.example.com' } })).body
+    const unescape = (s: string) =>
+      s
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, '&')
+    const snippets = [...page.matchAll(/<pre><code>([\s\S]*?)<\/code><\/pre>/g)].map((m) => unescape(m[1] ?? ''))
+    const hostileHtml = snippets.find((s) => s.startsWith('<img src="http://status.example.com/components/db-1/'))
+    expect(hostileHtml).toBe(
+      '<img src="http://status.example.com/components/db-1/badge.svg" alt="&lt;img src=x onerror=alert(1)&gt; &amp; &quot;quoted&quot; &#39;single&#39; Ünïcødé">',
+    )
+    const hostileMarkdown = snippets.find((s) => s.includes('(http://status.example.com/components/db-1/badge.svg)'))
+    expect(hostileMarkdown).toBe(
+      `![<img src=x onerror=alert(1)> & "quoted" 'single' Ünïcødé](http://status.example.com/components/db-1/badge.svg)`,
+    )
+    expect(snippets).toContain(
+      'const res = await fetch("http://status.example.com/components/db-1/badge.json")\nconst { status, message, color, stale } = await res.json()',
+    )
+  })
+
   it('loads nothing from elsewhere', async () => {
     const app = await ready()
     const page = (await app.inject('/')).body
@@ -72,6 +96,19 @@ describe('GET /', () => {
     expect(response.headers['cache-control']).toBe('public, no-cache')
     expect(response.body).toContain('![status](https://badges.example.org/status/badge.svg)')
     expect(response.body).not.toContain('internal:3000')
+    // Its own images resolve under the prefix even when opened as /status without the slash.
+    expect(attributes(response.body)).toContain('/status/badge.svg')
+    expect(attributes(response.body)).toContain('/status/favicon.svg')
+  })
+
+  it('keeps its pages apart from the badges: a flood of Host headers evicts no badge', async () => {
+    const app = await ready()
+    await app.inject('/badge.svg')
+    const before = app.representations.stats()
+    for (let i = 0; i < 300; i++) await app.inject({ url: '/', headers: { host: `h${i}.example` } })
+    const after = app.representations.stats()
+    expect(after.entries).toBe(before.entries)
+    expect(after.misses).toBe(before.misses)
   })
 
   it('ignores forwarded headers unless TRUST_PROXY says so', async () => {
@@ -105,6 +142,17 @@ describe('GET /', () => {
     const page = (await app.inject('/')).body
     expect(page).toContain('No component is public')
     expect(page).not.toContain('components/1/badge.svg')
+  })
+
+  it('says the list is not loaded yet, rather than that none is public, before /monitors answers', async () => {
+    upstream.override('/monitors', { status: 503 })
+    try {
+      const page = (await (await ready()).inject('/')).body
+      expect(page).toContain('has not been loaded from the upstream yet')
+      expect(page).not.toContain('No component is public')
+    } finally {
+      upstream.override('/monitors', undefined)
+    }
   })
 
   it('answers a repeated request with 304', async () => {
