@@ -52,6 +52,8 @@ await app.listen({ host: '127.0.0.1', port: 0 })
 if (app.poller) await app.poller.firstAttempt('status')
 process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${app.server.address().port}` })}\n`)
 process.on('message', (message) => {
-  if (message === 'memory') process.send?.({ rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed })
+  if (message !== 'memory') return
+  globalThis.gc?.()
+  process.send?.({ rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed })
 })
 process.on('SIGINT', () => process.exit(0))

@@ -55,7 +55,7 @@ for (const variant of VARIANTS.filter((v) => v.startsWith('proxy'))) {
   servers[variant].child.send('memory')
   const [memory] = await once(servers[variant].child, 'message')
   console.log(
-    `${variant} after the runs: rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB`,
+    `${variant} after the runs: heap ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB after GC, rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB`,
   )
 }
 for (const { child } of Object.values(servers)) child.kill()

@@ -14,15 +14,16 @@ import { NO_STORE } from './badge/cache-policy.js'
 import { createBadgeFormats } from './badge/formats.js'
 import type { Config } from './config.js'
 import { createRepresentationCache, type RepresentationCache } from './http/representation.js'
-import { corsOptions, HELMET_OPTIONS } from './http/security.js'
+import { corsOptions, HELMET_OPTIONS, securePreflight } from './http/security.js'
 import { wireLifecycle } from './lifecycle.js'
+import { DebugRequestLog } from './request-log.js'
 import { createLogger } from './logger.js'
-import { componentRoutes } from './routes/components.js'
+import { componentJsonRoutes, componentSvgRoutes } from './routes/components.js'
 import { healthRoutes } from './routes/health.js'
 import { landingRoutes } from './routes/landing.js'
-import { setNotFound } from './routes/not-found.js'
-import { overallRoutes } from './routes/overall.js'
-import { uptimeRoutes } from './routes/uptime.js'
+import { badUrl, setFallbacks } from './routes/fallbacks.js'
+import { overallJsonRoutes, overallSvgRoutes } from './routes/overall.js'
+import { uptimeJsonRoutes, uptimeSvgRoutes } from './routes/uptime.js'
 import { createComponentCatalog } from './status/components.js'
 import { createPoller, type Clock } from './status/poller.js'
 import { createSnapshotSource } from './status/source.js'
@@ -56,13 +57,18 @@ export type App = FastifyInstance<
 /**
  * Builds the service; never listens (src/server.ts does). Data flows one way:
  * upstream client → poller (lru-cache) → snapshot views → prepared
- * representations → routes. Registration order: caching defaults, security
- * headers, CORS, lifecycle hooks, routes, the not-found handler.
+ * representations → routes. Registration order: caching defaults, lifecycle
+ * hooks, the route scopes, the not-found and error handlers.
  */
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App> {
   const clock = deps.clock ?? { now: Date.now }
   const startedAt = clock.now()
   const ttlMs = config.cacheTtlSeconds * 1000
+
+  const cache = createRepresentationCache()
+  const cachePolicy = { maxAgeSeconds: config.badgeMaxAgeSeconds, staleIfErrorSeconds: config.staleIfErrorSeconds }
+  const formats = createBadgeFormats({ cache, cachePolicy, startedAt })
+  const label = config.badgeLabel
 
   const logger: FastifyBaseLogger = deps.logger ?? createLogger(config.logLevel)
   const app = Fastify({
@@ -72,10 +78,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     routerOptions: { ignoreTrailingSlash: true },
     // Idle keep-alive sockets are closed at shutdown so close() finishes fast.
     forceCloseConnections: 'idle',
-    disableRequestLogging: true,
+    logController: new DebugRequestLog(),
     // Requests that arrive while closing are answered as usual (with
     // Connection: close), not with a bare 503 lacking Cache-Control.
     return503OnClosing: false,
+    // A URL the router cannot decode still gets an answer in its format.
+    frameworkErrors: badUrl(formats, label),
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   // Only its Cache-Control fallback is used: a response no route dressed gets
@@ -83,8 +91,6 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   // that store would answer 304 for a tag whose content has since changed.
   // Validators are ours (src/http/).
   await app.register(fastifyCaching, { privacy: NO_STORE })
-  await app.register(fastifyHelmet, HELMET_OPTIONS)
-  await app.register(fastifyCors, corsOptions(config.corsOrigins))
 
   const client =
     deps.client ??
@@ -110,26 +116,38 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     startedAt,
     ...(deps.firstPollWaitMs !== undefined && { firstPollWaitMs: deps.firstPollWaitMs }),
   })
-  const cache = createRepresentationCache()
   app.decorate('representations', cache)
-  const cachePolicy = { maxAgeSeconds: config.badgeMaxAgeSeconds, staleIfErrorSeconds: config.staleIfErrorSeconds }
-  const formats = createBadgeFormats({ cache, cachePolicy, startedAt })
   const catalog = createComponentCatalog(config.publicComponents)
-  const label = config.badgeLabel
 
-  await app.register(overallRoutes, { source, formats, label })
-  await app.register(uptimeRoutes, { source, formats })
-  await app.register(componentRoutes, { source, formats, catalog })
-  await app.register(landingRoutes, {
-    cache: createRepresentationCache({ maxBytes: 1024 * 1024, maxVariants: 256 }),
-    source,
-    catalog,
-    label,
-    publicUrl: config.publicUrl,
-    version: VERSION,
-    startedAt,
+  // Three scopes, so that each hook runs only where it is needed: badges and
+  // pages carry their security headers with their prepared bytes; CORS is
+  // for the JSON; the probes get @fastify/helmet's hooks.
+  await app.register(async function images(scope) {
+    await scope.register(overallSvgRoutes, { source, formats, label })
+    await scope.register(uptimeSvgRoutes, { source, formats })
+    await scope.register(componentSvgRoutes, { source, formats, catalog })
+    await scope.register(landingRoutes, {
+      cache: createRepresentationCache({ maxBytes: 1024 * 1024, maxVariants: 256 }),
+      source,
+      catalog,
+      label,
+      publicUrl: config.publicUrl,
+      version: VERSION,
+      startedAt,
+    })
   })
-  await app.register(healthRoutes, { poller, clock, ttlMs, startedAt, isClosing })
-  setNotFound(app, formats, label)
+  await app.register(async function documents(scope) {
+    // Before CORS's own hook, which ends a preflight there and then.
+    scope.addHook('onRequest', securePreflight)
+    await scope.register(fastifyCors, corsOptions(config.corsOrigins))
+    await scope.register(overallJsonRoutes, { source, formats, label })
+    await scope.register(uptimeJsonRoutes, { source, formats })
+    await scope.register(componentJsonRoutes, { source, formats, catalog })
+  })
+  await app.register(async function probes(scope) {
+    await scope.register(fastifyHelmet, HELMET_OPTIONS)
+    await scope.register(healthRoutes, { poller, clock, ttlMs, startedAt, isClosing })
+  })
+  setFallbacks(app, formats, label)
   return app
 }

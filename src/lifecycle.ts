@@ -33,13 +33,5 @@ export function wireLifecycle(app: FastifyInstance, poller: Poller): { isClosing
     if (closing) reply.header('connection', 'close')
     done(null, payload)
   })
-  // One line per request, at debug: at info it would halve the badge
-  // throughput (bench/throughput.mjs) and flood the logs of a busy embed.
-  app.addHook('onResponse', function logRequest(request, reply, done) {
-    if (request.log.level === 'debug' || request.log.level === 'trace') {
-      request.log.debug({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed')
-    }
-    done()
-  })
   return { isClosing: () => closing }
 }

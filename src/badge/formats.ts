@@ -1,5 +1,5 @@
 import type { RepresentationCache, Served } from '../http/representation.js'
-import { SVG_CSP } from '../http/security.js'
+import { SECURITY_HEADERS } from '../http/security.js'
 import {
   badgeCacheControl,
   NO_STORE,
@@ -46,7 +46,7 @@ export function createBadgeFormats({ cache, cachePolicy, startedAt }: BadgeForma
       }),
       contentType: SVG_CONTENT_TYPE,
       cacheControl: cacheControl(face.known),
-      headers: { 'content-security-policy': SVG_CSP },
+      headers: SECURITY_HEADERS.svg,
     }))
   }
 
@@ -56,6 +56,7 @@ export function createBadgeFormats({ cache, cachePolicy, startedAt }: BadgeForma
       body: JSON.stringify(body()),
       contentType: JSON_CONTENT_TYPE,
       cacheControl: cacheControl(known),
+      headers: SECURITY_HEADERS.json,
       compressible: true,
     }))
   }
@@ -73,7 +74,7 @@ export function createBadgeFormats({ cache, cachePolicy, startedAt }: BadgeForma
       }),
       contentType: JSON_CONTENT_TYPE,
       cacheControl: cacheControl(face.known),
-      ...(error && { headers: { [BADGE_ERROR_HEADER]: error } }),
+      headers: error ? { ...SECURITY_HEADERS.json, [BADGE_ERROR_HEADER]: error } : SECURITY_HEADERS.json,
     }))
   }
 
@@ -90,7 +91,7 @@ export function createBadgeFormats({ cache, cachePolicy, startedAt }: BadgeForma
         body: renderSvg({ label, message: reason, color: face.color, style }),
         contentType: SVG_CONTENT_TYPE,
         cacheControl: shortCacheControl(),
-        headers: { [BADGE_ERROR_HEADER]: reason, 'content-security-policy': SVG_CSP },
+        headers: { ...SECURITY_HEADERS.svg, [BADGE_ERROR_HEADER]: reason },
       }))
     },
 
@@ -105,7 +106,7 @@ export function createBadgeFormats({ cache, cachePolicy, startedAt }: BadgeForma
         body: JSON.stringify({ error: reason }),
         contentType: JSON_CONTENT_TYPE,
         cacheControl: NO_STORE,
-        headers: { [BADGE_ERROR_HEADER]: reason },
+        headers: { ...SECURITY_HEADERS.json, [BADGE_ERROR_HEADER]: reason },
       }))
     },
   }

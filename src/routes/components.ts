@@ -3,7 +3,6 @@ import { BADGE_COLORS } from '../badge/colors.js'
 import type { BadgeFormats } from '../badge/formats.js'
 import { BadgeQuery } from '../badge/params.js'
 import { COMPONENT_LABEL, componentBadge } from '../badge/subjects.js'
-import { NO_CORS } from '../http/security.js'
 import { sendRepresentation, sendStatus } from '../http/send.js'
 import type { ComponentCatalog } from '../status/components.js'
 import type { SnapshotSource } from '../status/source.js'
@@ -24,18 +23,18 @@ export interface ComponentRouteOptions {
   readonly catalog: ComponentCatalog
 }
 
-/**
- * One badge per public monitor, and the list of them. A hidden id and a
- * missing one get the same answer.
- */
-export const componentRoutes: FastifyPluginAsyncTypebox<ComponentRouteOptions> = async (app, options) => {
+/** The view of /monitors and what one id's badge shows: undefined when not found. */
+async function componentSubject(source: SnapshotSource, catalog: ComponentCatalog, id: string) {
+  const view = await source.view('monitors')
+  const lookup = catalog.lookup(view, id)
+  return { view, badge: lookup.kind === 'not-found' ? undefined : componentBadge(lookup) }
+}
+
+/** One badge per public monitor, as an image. A hidden id and a missing one get the same answer. */
+export const componentSvgRoutes: FastifyPluginAsyncTypebox<ComponentRouteOptions> = async (app, options) => {
   const { source, formats, catalog } = options
 
-  async function subject(id: string) {
-    const view = await source.view('monitors')
-    const lookup = catalog.lookup(view, id)
-    return { view, badge: lookup.kind === 'not-found' ? undefined : componentBadge(lookup) }
-  }
+  const subject = (id: string) => componentSubject(source, catalog, id)
 
   app.get(
     '/components/:id/badge.svg',
@@ -47,7 +46,6 @@ export const componentRoutes: FastifyPluginAsyncTypebox<ComponentRouteOptions> =
         response: { 200: SvgBody, 304: NotModified },
       },
       attachValidation: true,
-      config: NO_CORS,
     },
     async function componentBadgeSvg(request, reply) {
       const params = svgParams(request)
@@ -60,6 +58,13 @@ export const componentRoutes: FastifyPluginAsyncTypebox<ComponentRouteOptions> =
       return sendRepresentation(request, reply, formats.svg(route, badge.face, params, view.asOf))
     },
   )
+}
+
+/** Components as JSON: one, as shields.io endpoint JSON, and the list. Hidden and missing ids alike. */
+export const componentJsonRoutes: FastifyPluginAsyncTypebox<ComponentRouteOptions> = async (app, options) => {
+  const { source, formats, catalog } = options
+
+  const subject = (id: string) => componentSubject(source, catalog, id)
 
   app.get(
     '/components/:id/badge.json',

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { NO_STORE } from '../badge/cache-policy.js'
-import { NO_CORS } from '../http/security.js'
 import { firstPollsSettled, healthReport } from '../status/health.js'
 import type { Clock, Poller } from '../status/poller.js'
 
@@ -52,7 +51,6 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRouteOptions> = async
     '/healthz',
     {
       schema: { summary: 'Liveness, with the age and outcome of the polls', response: { 200: HealthBody } },
-      config: NO_CORS,
     },
     async function healthz(_request, reply) {
       reply.header('cache-control', NO_STORE)
@@ -67,7 +65,6 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRouteOptions> = async
         summary: 'Readiness: 200 once the first poll has finished',
         response: { 200: ReadyBody, 503: ReadyBody },
       },
-      config: NO_CORS,
     },
     async function readyz(_request, reply) {
       reply.header('cache-control', NO_STORE)

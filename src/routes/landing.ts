@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { RepresentationCache } from '../http/representation.js'
-import { LANDING_CSP, NO_CORS, SVG_CSP } from '../http/security.js'
+import { SECURITY_HEADERS } from '../http/security.js'
 import { sendRepresentation } from '../http/send.js'
 import { FAVICON_SVG } from '../landing/favicon.js'
 import { renderLandingPage } from '../landing/page.js'
@@ -40,7 +40,6 @@ export const landingRoutes: FastifyPluginAsyncTypebox<LandingRouteOptions> = asy
         summary: 'Landing page: the badges and how to embed them',
         response: { 200: Type.String({ description: 'text/html' }), 304: NotModified },
       },
-      config: NO_CORS,
     },
     async function landingPage(request, reply) {
       const view = await source.view('monitors')
@@ -53,7 +52,7 @@ export const landingRoutes: FastifyPluginAsyncTypebox<LandingRouteOptions> = asy
         body: renderLandingPage({ base, assets, label, components, componentsState, version }),
         contentType: HTML_TYPE,
         cacheControl: publicUrl ? 'public, no-cache' : 'private, no-cache',
-        headers: { 'content-security-policy': LANDING_CSP },
+        headers: SECURITY_HEADERS.html,
         compressible: true,
       }))
       return sendRepresentation(request, reply, served)
@@ -65,14 +64,13 @@ export const landingRoutes: FastifyPluginAsyncTypebox<LandingRouteOptions> = asy
       path,
       {
         schema: { summary: 'The landing page icon', response: { 200: Type.String(), 304: NotModified } },
-        config: NO_CORS,
       },
       async function favicon(request, reply) {
         const served = cache.serve('favicon', '', startedAt, () => ({
           body: FAVICON_SVG,
           contentType: 'image/svg+xml; charset=utf-8',
           cacheControl: FAVICON_CACHE,
-          headers: { 'content-security-policy': SVG_CSP },
+          headers: SECURITY_HEADERS.svg,
         }))
         return sendRepresentation(request, reply, served)
       },

@@ -3,7 +3,6 @@ import { BADGE_COLORS } from '../badge/colors.js'
 import type { BadgeFormats } from '../badge/formats.js'
 import { BadgeQuery } from '../badge/params.js'
 import { overallBadge } from '../badge/subjects.js'
-import { NO_CORS } from '../http/security.js'
 import { sendRepresentation } from '../http/send.js'
 import type { SnapshotSource } from '../status/source.js'
 import { NotModified, ShieldsEndpointJson, StatusBadgeJson, SvgBody } from './schemas.js'
@@ -15,8 +14,11 @@ export interface BadgeRouteOptions {
   readonly label: string
 }
 
-/** The overall badge: SVG, JSON, shields.io endpoint. Handlers pick a prepared representation and send it. */
-export const overallRoutes: FastifyPluginAsyncTypebox<BadgeRouteOptions> = async (app, { source, formats, label }) => {
+/** The overall badge as an image. Handlers pick a prepared representation and send it. */
+export const overallSvgRoutes: FastifyPluginAsyncTypebox<BadgeRouteOptions> = async (
+  app,
+  { source, formats, label },
+) => {
   app.get(
     '/badge.svg',
     {
@@ -26,7 +28,6 @@ export const overallRoutes: FastifyPluginAsyncTypebox<BadgeRouteOptions> = async
         response: { 200: SvgBody, 304: NotModified },
       },
       attachValidation: true,
-      config: NO_CORS,
     },
     async function overallBadgeSvg(request, reply) {
       const params = svgParams(request)
@@ -39,7 +40,13 @@ export const overallRoutes: FastifyPluginAsyncTypebox<BadgeRouteOptions> = async
       )
     },
   )
+}
 
+/** The overall badge as JSON and as shields.io endpoint JSON. */
+export const overallJsonRoutes: FastifyPluginAsyncTypebox<BadgeRouteOptions> = async (
+  app,
+  { source, formats, label },
+) => {
   app.get(
     '/badge.json',
     { schema: { summary: 'Overall status', response: { 200: StatusBadgeJson, 304: NotModified } } },

@@ -3,7 +3,6 @@ import { BADGE_COLORS } from '../badge/colors.js'
 import type { BadgeFormats } from '../badge/formats.js'
 import { BadgeQuery } from '../badge/params.js'
 import { UPTIME_LABEL, uptimeBadge } from '../badge/subjects.js'
-import { NO_CORS } from '../http/security.js'
 import { sendRepresentation } from '../http/send.js'
 import type { SnapshotSource } from '../status/source.js'
 import { NotModified, ShieldsEndpointJson, SvgBody, UptimeBadgeJson } from './schemas.js'
@@ -14,14 +13,13 @@ export interface UptimeRouteOptions {
   readonly formats: BadgeFormats
 }
 
-/** The uptime badge, from GET /status's uptime_percentage. */
-export const uptimeRoutes: FastifyPluginAsyncTypebox<UptimeRouteOptions> = async (app, { source, formats }) => {
+/** The uptime badge as an image, from uptime_percentage in GET /status. */
+export const uptimeSvgRoutes: FastifyPluginAsyncTypebox<UptimeRouteOptions> = async (app, { source, formats }) => {
   app.get(
     '/uptime/badge.svg',
     {
       schema: { summary: 'Uptime badge', querystring: BadgeQuery, response: { 200: SvgBody, 304: NotModified } },
       attachValidation: true,
-      config: NO_CORS,
     },
     async function uptimeBadgeSvg(request, reply) {
       const params = svgParams(request)
@@ -34,7 +32,10 @@ export const uptimeRoutes: FastifyPluginAsyncTypebox<UptimeRouteOptions> = async
       )
     },
   )
+}
 
+/** The uptime as JSON and as shields.io endpoint JSON. */
+export const uptimeJsonRoutes: FastifyPluginAsyncTypebox<UptimeRouteOptions> = async (app, { source, formats }) => {
   app.get(
     '/uptime/badge.json',
     { schema: { summary: 'Uptime', response: { 200: UptimeBadgeJson, 304: NotModified } } },

@@ -78,6 +78,11 @@ describe('CORS', () => {
     expect(response.headers['access-control-max-age']).toBe('86400')
     expect(response.headers['cache-control']).toBe('public, max-age=86400')
     expect(response.headers['access-control-allow-credentials']).toBeUndefined()
+    expect(response.headers['x-content-type-options']).toBe('nosniff')
+    const malformed = await app.inject({ method: 'OPTIONS', url: '/badge.json' })
+    expect(malformed.statusCode).toBe(400)
+    expect(malformed.headers['cache-control']).toBe('no-store')
+    expect(malformed.headers['x-content-type-options']).toBe('nosniff')
   })
 
   it('with CORS_ORIGINS, answers only those origins, with Vary: Origin', async () => {

@@ -28,3 +28,28 @@ describe('unknown URLs', () => {
     }
   })
 })
+
+describe('errors', () => {
+  it('become a JSON body naming the status only, uncached, with the security headers', async () => {
+    const { app: failing } = await buildTestApp()
+    failing.get('/boom', async () => {
+      throw new Error('secret detail that must not be shown')
+    })
+    const response = await failing.inject('/boom')
+    expect(response.statusCode).toBe(500)
+    expect(response.json()).toEqual({ error: 'internal server error' })
+    expect(response.headers['cache-control']).toBe('no-store')
+    expect(response.headers['x-content-type-options']).toBe('nosniff')
+    await failing.close()
+  })
+
+  it('answer an undecodable URL in its format', async () => {
+    const svg = await app.inject('/%E0%A4%A.svg')
+    expect(svg.statusCode).toBe(200)
+    expect(svg.headers['x-badge-error']).toBe('not found')
+    const json = await app.inject('/components/%E0%A4%A/badge.json')
+    expect(json.statusCode).toBe(400)
+    expect(json.json()).toEqual({ error: 'bad request' })
+    expect(json.headers['cache-control']).toBe('no-store')
+  })
+})

@@ -1,0 +1,20 @@
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify'
+
+/**
+ * Fastify's request lines, one per request and at debug: at info they would
+ * halve the badge throughput (bench/throughput.mjs) and flood the logs of a
+ * busy embed. Errors keep Fastify's own levels.
+ */
+export class DebugRequestLog extends LogController {
+  override incomingRequest(): void {
+    // The completion line says it all.
+  }
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) {
+      super.requestCompleted(error, request, reply)
+      return
+    }
+    reply.log.debug({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed')
+  }
+}
