@@ -18,9 +18,11 @@ import { corsOptions, HELMET_OPTIONS, securePreflight } from './http/security.js
 import { wireLifecycle } from './lifecycle.js'
 import { DebugRequestLog } from './request-log.js'
 import { createLogger } from './logger.js'
+import { countResponses, createMetrics } from './metrics.js'
 import { componentJsonRoutes, componentSvgRoutes } from './routes/components.js'
 import { healthRoutes } from './routes/health.js'
 import { landingRoutes } from './routes/landing.js'
+import { metricsRoutes } from './routes/metrics.js'
 import { badUrl, setFallbacks } from './routes/fallbacks.js'
 import { overallJsonRoutes, overallSvgRoutes } from './routes/overall.js'
 import { uptimeJsonRoutes, uptimeSvgRoutes } from './routes/uptime.js'
@@ -100,12 +102,17 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       timeoutMs: config.upstreamTimeoutMs,
       userAgent: USER_AGENT,
     })
+  const metrics = config.metricsEnabled
+    ? createMetrics({ poller: () => poller, representations: cache, clock })
+    : undefined
+  if (metrics) countResponses(app, metrics)
   const poller = createPoller({
     client,
     ttlMs,
     log: app.log.child({ component: 'poller' }),
     clock,
     ...(deps.random && { random: deps.random }),
+    ...(metrics && { observe: metrics.observePoll }),
   })
   const { isClosing } = wireLifecycle(app, poller)
 
@@ -147,7 +154,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   await app.register(async function probes(scope) {
     await scope.register(fastifyHelmet, HELMET_OPTIONS)
     await scope.register(healthRoutes, { poller, clock, ttlMs, startedAt, isClosing })
+    if (metrics) await scope.register(metricsRoutes, { metrics, token: config.metricsToken })
   })
-  setFallbacks(app, formats, label)
+  setFallbacks(app, formats, label, metrics)
   return app
 }

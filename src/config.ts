@@ -7,6 +7,7 @@ export const DEFAULT_API_URL = 'https://faciotech.com/modules/addons/faciotech_m
 export const UPSTREAM_HOURLY_LIMIT = 1000
 /** Each poll reads GET /status and GET /monitors. */
 export const CALLS_PER_POLL = 2
+const MIN_TOKEN_LENGTH = 16
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
@@ -31,6 +32,10 @@ export interface Config {
   readonly trustProxy: boolean | string[]
   /** Who may read the JSON routes cross-origin: any origin, or these. */
   readonly corsOrigins: '*' | string[]
+  /** Whether GET /metrics is served. */
+  readonly metricsEnabled: boolean
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  readonly metricsToken: Secret | undefined
 }
 
 export class ConfigError extends Error {
@@ -64,8 +69,20 @@ const ENV_SCHEMA = z.object({
   PUBLIC_URL: z.string().transform(httpUrl('PUBLIC_URL')).optional(),
   TRUST_PROXY: z.string().default('false').transform(trustProxy),
   CORS_ORIGINS: z.string().default('*').transform(corsOrigins),
+  METRICS_ENABLED: z
+    .enum(['true', 'false'], { error: 'METRICS_ENABLED must be true or false' })
+    .default('true')
+    .transform((value) => value === 'true'),
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]+$/, 'METRICS_TOKEN must be printable ASCII without spaces')
+    .transform((token) => new Secret(token))
+    .optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 })
+
+/** Every variable the service reads, in the order documented. */
+export const CONFIG_VARIABLES = Object.keys(ENV_SCHEMA.shape)
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -101,16 +118,24 @@ export function loadConfig(env: Env): Config {
     publicUrl: e.PUBLIC_URL,
     trustProxy: e.TRUST_PROXY,
     corsOrigins: e.CORS_ORIGINS,
+    metricsEnabled: e.METRICS_ENABLED,
+    metricsToken: e.METRICS_TOKEN,
   })
 }
 
 /** Advice worth a warning at start; the service runs either way. */
 export function configWarnings(config: Config): string[] {
+  const warnings: string[] = []
   const callsPerHour = Math.ceil((3600 / config.cacheTtlSeconds) * CALLS_PER_POLL)
-  if (callsPerHour <= UPSTREAM_HOURLY_LIMIT) return []
-  return [
-    `CACHE_TTL_SECONDS=${config.cacheTtlSeconds} means about ${callsPerHour} upstream calls an hour, ` +
-      `over the key's limit of about ${UPSTREAM_HOURLY_LIMIT}: expect 429 answers; ` +
-      `${Math.ceil((3600 * CALLS_PER_POLL) / UPSTREAM_HOURLY_LIMIT)} seconds or more stays within it`,
-  ]
+  if (callsPerHour > UPSTREAM_HOURLY_LIMIT) {
+    warnings.push(
+      `CACHE_TTL_SECONDS=${config.cacheTtlSeconds} means about ${callsPerHour} upstream calls an hour, ` +
+        `over the key's limit of about ${UPSTREAM_HOURLY_LIMIT}: expect 429 answers; ` +
+        `${Math.ceil((3600 * CALLS_PER_POLL) / UPSTREAM_HOURLY_LIMIT)} seconds or more stays within it`,
+    )
+  }
+  if (config.metricsToken && config.metricsToken.length < MIN_TOKEN_LENGTH) {
+    warnings.push(`METRICS_TOKEN is shorter than ${MIN_TOKEN_LENGTH} characters: easy to guess`)
+  }
+  return warnings
 }

@@ -32,6 +32,9 @@ describe('loadConfig', () => {
       publicComponents: new Set(),
       publicUrl: undefined,
       trustProxy: false,
+      corsOrigins: '*',
+      metricsEnabled: true,
+      metricsToken: undefined,
     })
     expect(Object.isFrozen(config)).toBe(true)
   })
@@ -87,6 +90,20 @@ describe('loadConfig', () => {
     expect(loadConfig({ MONITOR_API_KEY: KEY, TRUST_PROXY: value }).trustProxy).toEqual(expected)
   })
 
+  it('reads CORS_ORIGINS as "*" or a list of origins', () => {
+    expect(
+      loadConfig({ MONITOR_API_KEY: KEY, CORS_ORIGINS: 'https://a.example, http://localhost:8080' }).corsOrigins,
+    ).toEqual(['https://a.example', 'http://localhost:8080'])
+  })
+
+  it('reads the metrics settings, keeping the token secret', () => {
+    const config = loadConfig({ MONITOR_API_KEY: KEY, METRICS_ENABLED: 'false', METRICS_TOKEN: 'tok-0123456789abcdef' })
+    expect(config.metricsEnabled).toBe(false)
+    expect(config.metricsToken?.equals('tok-0123456789abcdef')).toBe(true)
+    expect(config.metricsToken?.equals('tok-0123456789abcdeF')).toBe(false)
+    expect(JSON.stringify(config)).not.toContain('tok-0123456789abcdef')
+  })
+
   it('treats empty values as unset', () => {
     const config = loadConfig({ MONITOR_API_KEY: KEY, PORT: '', CACHE_TTL_SECONDS: '  ' })
     expect(config.port).toBe(3000)
@@ -137,6 +154,18 @@ describe('loadConfig', () => {
     ['TRUST_PROXY', 'yes please', 'TRUST_PROXY must be true, false, or a comma list of IP addresses or CIDR ranges'],
     ['TRUST_PROXY', '10.0.0.0/33', 'TRUST_PROXY must be true, false, or a comma list of IP addresses or CIDR ranges'],
     ['TRUST_PROXY', '10.0.0.300', 'TRUST_PROXY must be true, false, or a comma list of IP addresses or CIDR ranges'],
+    [
+      'CORS_ORIGINS',
+      'https://a.example/path',
+      'CORS_ORIGINS must be "*" or a comma list of origins like https://www.example.com (no path)',
+    ],
+    [
+      'CORS_ORIGINS',
+      'a.example',
+      'CORS_ORIGINS must be "*" or a comma list of origins like https://www.example.com (no path)',
+    ],
+    ['METRICS_ENABLED', 'yes', 'METRICS_ENABLED must be true or false'],
+    ['METRICS_TOKEN', 'two words', 'METRICS_TOKEN must be printable ASCII without spaces'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
     ['MONITOR_API_URL', 'not a url', 'MONITOR_API_URL must be an absolute http(s) URL'],
     ['MONITOR_API_URL', 'ftp://example.com/api.php', 'MONITOR_API_URL must use http or https'],
@@ -170,6 +199,12 @@ describe('configWarnings', () => {
   it('is quiet when two calls per TTL fit the hourly limit', () => {
     expect(configWarnings(loadConfig({ MONITOR_API_KEY: KEY }))).toEqual([])
     expect(configWarnings(loadConfig({ MONITOR_API_KEY: KEY, CACHE_TTL_SECONDS: '8' }))).toEqual([])
+  })
+
+  it('warns about a short metrics token', () => {
+    expect(configWarnings(loadConfig({ MONITOR_API_KEY: KEY, METRICS_TOKEN: 'short' }))).toEqual([
+      'METRICS_TOKEN is shorter than 16 characters: easy to guess',
+    ])
   })
 
   it('warns when polling would exceed about 1000 calls an hour', () => {

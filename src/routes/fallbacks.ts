@@ -2,6 +2,9 @@ import { STATUS_CODES } from 'node:http'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { BadgeFormats } from '../badge/formats.js'
 import { sendRepresentation, sendStatus } from '../http/send.js'
+import { UNMATCHED_ROUTE, type Metrics } from '../metrics.js'
+
+const pathOf = (request: FastifyRequest) => request.url.split('?')[0] ?? ''
 
 /**
  * Answers for what no route answers, in the format asked for: an image for
@@ -9,21 +12,29 @@ import { sendRepresentation, sendStatus } from '../http/send.js'
  * JSON for *.shields.json, else a JSON 404. Errors thrown anywhere become a
  * JSON body naming only the status, never the error's own text.
  */
-export function setFallbacks(app: FastifyInstance, formats: BadgeFormats, label: string): void {
-  app.setNotFoundHandler(function notFound(request, reply) {
+export function setFallbacks(app: FastifyInstance, formats: BadgeFormats, label: string, metrics?: Metrics): void {
+  function notFoundIn(request: FastifyRequest, reply: FastifyReply): FastifyReply {
     const readable = request.method === 'GET' || request.method === 'HEAD'
-    const path = request.url.split('?')[0] ?? ''
-    if (readable && path.endsWith('.svg'))
+    const path = pathOf(request)
+    if (readable && path.endsWith('.svg')) {
       return sendRepresentation(request, reply, formats.errorSvg(label, 'not found'))
+    }
     if (readable && path.endsWith('.shields.json')) {
       return sendRepresentation(request, reply, formats.errorShields(label, 'not found'))
     }
     return sendStatus(request, reply, 404, formats.errorJson('not found'))
+  }
+
+  app.setNotFoundHandler(function notFound(request, reply) {
+    const sent = notFoundIn(request, reply)
+    // Routes count their own answers (src/metrics.ts); this one has no route.
+    metrics?.observeResponse(UNMATCHED_ROUTE, sent.statusCode, 'not found')
+    return sent
   })
 
   app.setErrorHandler(function failed(error: { statusCode?: number }, request, reply) {
-    const status =
-      error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
+    const { statusCode } = error
+    const status = statusCode !== undefined && statusCode >= 400 && statusCode < 500 ? statusCode : 500
     if (status >= 500) request.log.error({ err: error }, 'request failed')
     const reason = (STATUS_CODES[status] ?? 'error').toLowerCase()
     return sendStatus(request, reply, status, formats.errorJson(reason))
@@ -33,8 +44,7 @@ export function setFallbacks(app: FastifyInstance, formats: BadgeFormats, label:
 /** Fastify's frameworkErrors: a URL the router cannot decode (bad percent-encoding). */
 export function badUrl(formats: BadgeFormats, label: string) {
   return function frameworkError(_error: Error, request: FastifyRequest, reply: FastifyReply): void {
-    const path = request.url.split('?')[0] ?? ''
-    if (path.endsWith('.svg')) void sendRepresentation(request, reply, formats.errorSvg(label, 'not found'))
+    if (pathOf(request).endsWith('.svg')) void sendRepresentation(request, reply, formats.errorSvg(label, 'not found'))
     else void sendStatus(request, reply, 400, formats.errorJson('bad request'))
   }
 }

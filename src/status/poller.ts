@@ -52,6 +52,8 @@ export interface PollerOptions {
   readonly clock?: Clock
   /** In [0, 1); jitter for the backoff. */
   readonly random?: () => number
+  /** Told of every poll outcome (metrics). */
+  readonly observe?: (resource: Resource, outcome: PollOutcome) => void
 }
 
 export interface Poller {
@@ -149,6 +151,7 @@ export function createPoller(options: PollerOptions): Poller {
     const schedule = schedules[resource]
     schedule.lastOutcome = outcome
     schedule.dueAt = dueAt
+    options.observe?.(resource, outcome)
   }
 
   function recordSuccess(resource: Resource, snapshot: AnySnapshot, startedAt: number) {
