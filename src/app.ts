@@ -14,7 +14,7 @@ import { NO_STORE } from './badge/cache-policy.js'
 import { createBadgeFormats } from './badge/formats.js'
 import type { Config } from './config.js'
 import { createRepresentationCache, type RepresentationCache } from './http/representation.js'
-import { corsOptions, HELMET_OPTIONS, securePreflight } from './http/security.js'
+import { corsOptions, HELMET_OPTIONS } from './http/security.js'
 import { wireLifecycle } from './lifecycle.js'
 import { DebugRequestLog } from './request-log.js'
 import { createLogger } from './logger.js'
@@ -23,7 +23,7 @@ import { componentJsonRoutes, componentSvgRoutes } from './routes/components.js'
 import { healthRoutes } from './routes/health.js'
 import { landingRoutes } from './routes/landing.js'
 import { metricsRoutes } from './routes/metrics.js'
-import { badUrl, setFallbacks } from './routes/fallbacks.js'
+import { badUrl, guardPreflight, setFallbacks } from './routes/fallbacks.js'
 import { overallJsonRoutes, overallSvgRoutes } from './routes/overall.js'
 import { uptimeJsonRoutes, uptimeSvgRoutes } from './routes/uptime.js'
 import { createComponentCatalog } from './status/components.js'
@@ -134,7 +134,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     await scope.register(uptimeSvgRoutes, { source, formats })
     await scope.register(componentSvgRoutes, { source, formats, catalog })
     await scope.register(landingRoutes, {
-      cache: createRepresentationCache({ maxBytes: 1024 * 1024, maxVariants: 256 }),
+      cache: createRepresentationCache({ maxBytes: 8 * 1024 * 1024, maxVariants: 256 }),
       source,
       catalog,
       label,
@@ -145,7 +145,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   })
   await app.register(async function documents(scope) {
     // Before CORS's own hook, which ends a preflight there and then.
-    scope.addHook('onRequest', securePreflight)
+    scope.addHook('onRequest', guardPreflight(formats))
     await scope.register(fastifyCors, corsOptions(config.corsOrigins))
     await scope.register(overallJsonRoutes, { source, formats, label })
     await scope.register(uptimeJsonRoutes, { source, formats })

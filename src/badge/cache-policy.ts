@@ -17,8 +17,10 @@ export function badgeCacheControl({ maxAgeSeconds: m, staleIfErrorSeconds }: Cac
   return `public, max-age=${m}, s-maxage=${m}, stale-while-revalidate=${m}, stale-if-error=${staleIfErrorSeconds}`
 }
 
-export function shortCacheControl(): string {
-  return `public, max-age=${SHORT_MAX_AGE_SECONDS}, s-maxage=${SHORT_MAX_AGE_SECONDS}`
+/** Never longer than a good badge's own lifetime (BADGE_MAX_AGE_SECONDS may be under 5). */
+export function shortCacheControl({ maxAgeSeconds }: CachePolicyOptions): string {
+  const s = Math.min(SHORT_MAX_AGE_SECONDS, maxAgeSeconds)
+  return `public, max-age=${s}, s-maxage=${s}`
 }
 
 /** shields.io's endpoint badge refuses cacheSeconds under 300. */

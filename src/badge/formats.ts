@@ -9,7 +9,7 @@ import {
 } from './cache-policy.js'
 import { errorFace, type BadgeError, type BadgeFace } from './faces.js'
 import type { BadgeParams } from './params.js'
-import { badgeText, renderSvg, SVG_CONTENT_TYPE, type BadgeStyle } from './render.js'
+import { badgeText, renderSvg, SVG_CONTENT_TYPE } from './render.js'
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
 /** Set on every error answer, so that scripts can tell why without reading an image. */
@@ -24,18 +24,22 @@ export interface BadgeFormatOptions {
 
 const faceKey = (face: BadgeFace) => `${face.label}\n${face.message}\n${face.color}\n${String(face.known)}`
 
+/** A URL's variant in the representation cache: the route and its canonical parameters. */
+const variantOf = (route: string, params: BadgeParams | undefined) =>
+  params === undefined ? `${route}?!` : params.key ? `${route}?${params.key}` : route
+
 /**
  * Every badge in its formats (SVG, JSON, shields.io endpoint JSON), each
  * prepared once per distinct content through the representation cache.
  * `route` names the URL without its query; with the canonical parameters it
- * is the cache's variant.
+ * is the cache's variant, whose Last-Modified history spans whatever the URL
+ * answers, errors included, so it only ever moves forward.
  */
 export function createBadgeFormats({ cache, cachePolicy, startedAt }: BadgeFormatOptions) {
-  const cacheControl = (known: boolean) => (known ? badgeCacheControl(cachePolicy) : shortCacheControl())
+  const cacheControl = (known: boolean) => (known ? badgeCacheControl(cachePolicy) : shortCacheControl(cachePolicy))
 
   function svg(route: string, face: BadgeFace, params: BadgeParams, asOf: number): Served {
-    const variant = params.key ? `${route}?${params.key}` : route
-    return cache.serve(variant, faceKey(face), asOf, () => ({
+    return cache.serve(variantOf(route, params), faceKey(face), asOf, () => ({
       body: renderSvg({
         label: params.label ?? face.label,
         message: face.message,
@@ -83,24 +87,26 @@ export function createBadgeFormats({ cache, cachePolicy, startedAt }: BadgeForma
     json,
     shields,
 
-    /** An image that says what is wrong: 200, short-lived, the reason in a header too. */
-    errorSvg(label: string, reason: BadgeError, style?: BadgeStyle): Served {
+    /**
+     * An image that says what is wrong: 200, short-lived, the reason in a
+     * header too. `params` are the request's valid parameters (a not-found
+     * badge keeps its style); undefined when they were the problem.
+     */
+    errorSvg(route: string, label: string, reason: BadgeError, params?: BadgeParams): Served {
       const face = errorFace(label, reason)
-      // Each error is a variant of its own: its bytes never change.
-      return cache.serve(`error.svg?${style ?? ''}\n${faceKey(face)}`, '', startedAt, () => ({
-        body: renderSvg({ label, message: reason, color: face.color, style }),
+      return cache.serve(variantOf(route, params), `error\n${faceKey(face)}`, startedAt, () => ({
+        body: renderSvg({ label, message: reason, color: face.color, style: params?.style }),
         contentType: SVG_CONTENT_TYPE,
-        cacheControl: shortCacheControl(),
+        cacheControl: shortCacheControl(cachePolicy),
         headers: { ...SECURITY_HEADERS.svg, [BADGE_ERROR_HEADER]: reason },
       }))
     },
 
-    errorShields(label: string, reason: BadgeError): Served {
-      const face = errorFace(label, reason)
-      return shields(`error.shields.json\n${faceKey(face)}`, face, startedAt, reason)
+    errorShields(route: string, label: string, reason: BadgeError): Served {
+      return shields(route, errorFace(label, reason), startedAt, reason)
     },
 
-    /** A JSON route's error: the real status goes with it (see sendError). */
+    /** A JSON route's error, sent with its real status (http/send.ts sendStatus), never as a 304. */
     errorJson(reason: string): Served {
       return cache.serve(`error.json\n${reason}`, '', startedAt, () => ({
         body: JSON.stringify({ error: reason }),

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
+import { parseHttpDate } from './http-date.js'
 
 /** The opaque part of an entity tag, for the weak comparison of RFC 9110 §8.8.3.2. */
 function opaqueTag(tag: string): string {
@@ -21,6 +22,6 @@ export function isNotModified(headers: IncomingHttpHeaders, etag: string, lastMo
   }
   const ifModifiedSince = headers['if-modified-since']
   if (ifModifiedSince === undefined) return false
-  const since = Date.parse(ifModifiedSince)
-  return !Number.isNaN(since) && Math.floor(lastModifiedMs / 1000) * 1000 <= since
+  const since = parseHttpDate(ifModifiedSince)
+  return since !== undefined && Math.floor(lastModifiedMs / 1000) * 1000 <= since
 }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
 import type { FastifyCorsOptions } from '@fastify/cors'
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { IncomingMessage, ServerResponse } from 'node:http'
 import { Socket } from 'node:net'
 import helmet, { type HelmetOptions } from 'helmet'
@@ -91,10 +90,4 @@ export function corsOptions(origins: '*' | string[]): FastifyCorsOptions {
     maxAge: 86_400,
     cacheControl: 'public, max-age=86400',
   }
-}
-
-/** Preflights are answered by the CORS plugin, not from a prepared representation: dress them here. */
-export function securePreflight(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
-  if (request.method === 'OPTIONS') reply.headers(SECURITY_HEADERS.json)
-  done()
 }

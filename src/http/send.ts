@@ -1,5 +1,5 @@
-import { negotiate } from '@fastify/accept-negotiator'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { chooseEncoding } from './accept-encoding.js'
 import { isNotModified } from './conditional.js'
 import { ENCODINGS, type Encoding, type Representation, type Served } from './representation.js'
 
@@ -12,19 +12,18 @@ function addVary(reply: FastifyReply, field: string): void {
 }
 
 /** The body and ETag to send: a compressed form when the client accepts one (br first). */
-function chooseEncoding(request: FastifyRequest, reply: FastifyReply, representation: Representation) {
+function pickEncoded(request: FastifyRequest, reply: FastifyReply, representation: Representation) {
   const { encoded } = representation
   if (!encoded) return { body: representation.body, etag: representation.etag }
   addVary(reply, 'Accept-Encoding')
-  const accepted = request.headers['accept-encoding']
-  const encoding = accepted ? negotiate<Encoding>(accepted, [...ENCODINGS]) : null
+  const encoding = chooseEncoding<Encoding>(request.headers['accept-encoding'], ENCODINGS)
   if (!encoding) return { body: representation.body, etag: representation.etag }
   reply.header('content-encoding', encoding)
   return encoded[encoding]
 }
 
 function dress(request: FastifyRequest, reply: FastifyReply, served: Served) {
-  const chosen = chooseEncoding(request, reply, served.representation)
+  const chosen = pickEncoded(request, reply, served.representation)
   reply.headers(served.representation.headers).header('etag', chosen.etag).header('last-modified', served.lastModified)
   return chosen
 }

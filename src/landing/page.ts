@@ -50,7 +50,9 @@ export function htmlSnippet(url: string, alt: string): string {
 export function markdownSnippet(url: string, alt: string): string {
   // eslint-disable-next-line no-control-regex -- control characters cannot stand in alt text
   const text = alt.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/[\\[\]]/g, '\\$&')
-  return `![${text}](${url.replace(/[()\s]/g, encodeURIComponent)})`
+  // encodeURIComponent leaves parentheses alone; Markdown would end the link at ")".
+  const target = url.replace(/[()\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
+  return `![${text}](${target})`
 }
 
 export function fetchSnippet(url: string): string {
@@ -77,6 +79,36 @@ function snippets(base: string, assets: string, badge: Badge): Html {
   </section>`
 }
 
+/**
+ * One row per public component: its live badge, its id and its Markdown.
+ * The other formats follow one pattern, said once: a page of a few hundred
+ * bytes per component, whatever the size of the fleet.
+ */
+function componentTable(base: string, assets: string, components: readonly Component[]): Html {
+  if (components.length === 0) return html``
+  const rows = components.map((c) => {
+    const path = `components/${encodeURIComponent(c.id)}/badge.svg`
+    return html`<tr>
+      <td><img src="${assets}${path}" alt="${c.name}" height="20" /></td>
+      <td><code>${c.id}</code></td>
+      <td><code>${markdownSnippet(`${base}/${path}`, c.name)}</code></td>
+    </tr>`
+  })
+  return html`<p>
+      Each has its badge at <code>${base}/components/ID/badge.svg</code>, its JSON at
+      <code>${base}/components/ID/badge.json</code> and its shields.io endpoint at
+      <code>${base}/components/ID/badge.shields.json</code>; the list is at <code>${base}/components.json</code>.
+    </p>
+    <table>
+      <tr>
+        <th>badge</th>
+        <th>id</th>
+        <th>Markdown</th>
+      </tr>
+      ${rows}
+    </table>`
+}
+
 const COMPONENT_NOTES: Readonly<Record<ComponentsState, Html>> = {
   'none-public': html`<p class="muted">
     No component is public. Set <code>PUBLIC_COMPONENTS</code> to a comma list of monitor ids, or <code>*</code>, to
@@ -98,16 +130,6 @@ export function renderLandingPage(page: LandingPage): string {
       shields: 'uptime/badge.shields.json',
       alt: 'uptime',
     },
-    ...components.map((c) => {
-      const path = `components/${encodeURIComponent(c.id)}`
-      return {
-        title: `Component: ${c.name}`,
-        svg: `${path}/badge.svg`,
-        json: `${path}/badge.json`,
-        shields: `${path}/badge.shields.json`,
-        alt: c.name,
-      }
-    }),
   ]
   return html`<!doctype html>
     <html lang="en">
@@ -125,7 +147,10 @@ export function renderLandingPage(page: LandingPage): string {
             Live badges from the Server Monitor API, served without its key. Copy a snippet to embed one.
           </p>
           ${badges.map((badge) => snippets(base, assets, badge))}
-          ${COMPONENT_NOTES[componentsState]}
+          <section>
+            <h2>Components</h2>
+            ${COMPONENT_NOTES[componentsState]} ${componentTable(base, assets, components)}
+          </section>
           <section>
             <h2>Parameters</h2>
             <p>Every <code>.svg</code> badge takes these query parameters; others are ignored.</p>

@@ -50,10 +50,18 @@ export const componentSvgRoutes: FastifyPluginAsyncTypebox<ComponentRouteOptions
     async function componentBadgeSvg(request, reply) {
       const params = svgParams(request)
       if (typeof params === 'string')
-        return sendRepresentation(request, reply, formats.errorSvg(COMPONENT_LABEL, params))
+        return sendRepresentation(
+          request,
+          reply,
+          formats.errorSvg(`components/${request.params.id}/badge.svg`, COMPONENT_LABEL, params),
+        )
       const { view, badge } = await subject(request.params.id)
       if (!badge)
-        return sendRepresentation(request, reply, formats.errorSvg(COMPONENT_LABEL, 'not found', params.style))
+        return sendRepresentation(
+          request,
+          reply,
+          formats.errorSvg(`components/${request.params.id}/badge.svg`, COMPONENT_LABEL, 'not found', params),
+        )
       const route = `components/${badge.id}/badge.svg`
       return sendRepresentation(request, reply, formats.svg(route, badge.face, params, view.asOf))
     },
@@ -108,7 +116,12 @@ export const componentJsonRoutes: FastifyPluginAsyncTypebox<ComponentRouteOption
     },
     async function componentBadgeShields(request, reply) {
       const found = request.validationError ? undefined : await subject(request.params.id)
-      if (!found?.badge) return sendRepresentation(request, reply, formats.errorShields(COMPONENT_LABEL, 'not found'))
+      if (!found?.badge)
+        return sendRepresentation(
+          request,
+          reply,
+          formats.errorShields(`components/${request.params.id}/badge.shields.json`, COMPONENT_LABEL, 'not found'),
+        )
       const { view, badge } = found
       return sendRepresentation(
         request,

@@ -1,6 +1,8 @@
 import { STATUS_CODES } from 'node:http'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import type { BadgeFormats } from '../badge/formats.js'
+import { NO_PARAMS } from '../badge/params.js'
+import { SECURITY_HEADERS } from '../http/security.js'
 import { sendRepresentation, sendStatus } from '../http/send.js'
 import { UNMATCHED_ROUTE, type Metrics } from '../metrics.js'
 
@@ -17,10 +19,10 @@ export function setFallbacks(app: FastifyInstance, formats: BadgeFormats, label:
     const readable = request.method === 'GET' || request.method === 'HEAD'
     const path = pathOf(request)
     if (readable && path.endsWith('.svg')) {
-      return sendRepresentation(request, reply, formats.errorSvg(label, 'not found'))
+      return sendRepresentation(request, reply, formats.errorSvg(`unmatched:${path}`, label, 'not found', NO_PARAMS))
     }
     if (readable && path.endsWith('.shields.json')) {
-      return sendRepresentation(request, reply, formats.errorShields(label, 'not found'))
+      return sendRepresentation(request, reply, formats.errorShields(`unmatched:${path}`, label, 'not found'))
     }
     return sendStatus(request, reply, 404, formats.errorJson('not found'))
   }
@@ -44,7 +46,27 @@ export function setFallbacks(app: FastifyInstance, formats: BadgeFormats, label:
 /** Fastify's frameworkErrors: a URL the router cannot decode (bad percent-encoding). */
 export function badUrl(formats: BadgeFormats, label: string) {
   return function frameworkError(_error: Error, request: FastifyRequest, reply: FastifyReply): void {
-    if (pathOf(request).endsWith('.svg')) void sendRepresentation(request, reply, formats.errorSvg(label, 'not found'))
-    else void sendStatus(request, reply, 400, formats.errorJson('bad request'))
+    const readable = request.method === 'GET' || request.method === 'HEAD'
+    const path = pathOf(request)
+    if (readable && path.endsWith('.svg')) {
+      void sendRepresentation(request, reply, formats.errorSvg(`unmatched:${path}`, label, 'not found', NO_PARAMS))
+    } else void sendStatus(request, reply, 400, formats.errorJson('bad request'))
+  }
+}
+
+/**
+ * An onRequest hook for the JSON scope, ahead of @fastify/cors (whose
+ * catch-all OPTIONS route would answer a preflight for any path): preflights
+ * are answered for the JSON routes only, and dressed like every other answer.
+ */
+export function guardPreflight(formats: BadgeFormats) {
+  return function preflightForJsonOnly(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
+    if (request.method !== 'OPTIONS') {
+      done()
+      return
+    }
+    reply.headers(SECURITY_HEADERS.json)
+    if (pathOf(request).endsWith('.json')) done()
+    else void sendStatus(request, reply, 404, formats.errorJson('not found'))
   }
 }

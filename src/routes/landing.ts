@@ -53,7 +53,9 @@ export const landingRoutes: FastifyPluginAsyncTypebox<LandingRouteOptions> = asy
         contentType: HTML_TYPE,
         cacheControl: publicUrl ? 'public, no-cache' : 'private, no-cache',
         headers: SECURITY_HEADERS.html,
-        compressible: true,
+        // A page per Host header (no PUBLIC_URL) is one a client can make us
+        // prepare at will: keep it cheap, uncompressed.
+        compressible: publicUrl !== undefined,
       }))
       return sendRepresentation(request, reply, served)
     },

@@ -31,7 +31,9 @@ export const overallSvgRoutes: FastifyPluginAsyncTypebox<BadgeRouteOptions> = as
     },
     async function overallBadgeSvg(request, reply) {
       const params = svgParams(request)
-      if (typeof params === 'string') return sendRepresentation(request, reply, formats.errorSvg(label, params))
+      if (typeof params === 'string') {
+        return sendRepresentation(request, reply, formats.errorSvg('badge.svg', label, params))
+      }
       const view = await source.view('status')
       return sendRepresentation(
         request,

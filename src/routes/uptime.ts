@@ -23,7 +23,8 @@ export const uptimeSvgRoutes: FastifyPluginAsyncTypebox<UptimeRouteOptions> = as
     },
     async function uptimeBadgeSvg(request, reply) {
       const params = svgParams(request)
-      if (typeof params === 'string') return sendRepresentation(request, reply, formats.errorSvg(UPTIME_LABEL, params))
+      if (typeof params === 'string')
+        return sendRepresentation(request, reply, formats.errorSvg('uptime/badge.svg', UPTIME_LABEL, params))
       const view = await source.view('status')
       return sendRepresentation(
         request,

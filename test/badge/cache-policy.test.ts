@@ -31,8 +31,15 @@ describe('badgeCacheControl', () => {
 
 describe('shortCacheControl', () => {
   it('gives unknown and error badges at most 10 s, so no cache pins them', () => {
-    expect(shortCacheControl()).toBe(`public, max-age=${SHORT_MAX_AGE_SECONDS}, s-maxage=${SHORT_MAX_AGE_SECONDS}`)
+    expect(shortCacheControl(policyFor({}))).toBe(
+      `public, max-age=${SHORT_MAX_AGE_SECONDS}, s-maxage=${SHORT_MAX_AGE_SECONDS}`,
+    )
     expect(SHORT_MAX_AGE_SECONDS).toBeLessThanOrEqual(10)
+  })
+
+  it('never lets an error outlive a good badge', () => {
+    expect(shortCacheControl(policyFor({ BADGE_MAX_AGE_SECONDS: '2' }))).toBe('public, max-age=2, s-maxage=2')
+    expect(shortCacheControl(policyFor({ BADGE_MAX_AGE_SECONDS: '0' }))).toBe('public, max-age=0, s-maxage=0')
   })
 })
 

@@ -27,6 +27,8 @@ describe('isNotModified', () => {
     ['Thu, 26 Nov 2026 13:00:00 GMT', true],
     ['Thu, 26 Nov 2026 11:59:59 GMT', false],
     ['not a date', false],
+    ['2999', false],
+    ['Sunday, 26-Nov-26 13:00:00 GMT', true],
   ])('If-Modified-Since %j → %s', (header, expected) => {
     expect(isNotModified({ 'if-modified-since': header }, ETAG, MODIFIED)).toBe(expected)
   })

@@ -202,3 +202,20 @@ describe('a not-found badge', () => {
     expect(/height="(\d+)"/.exec(response.body)?.[1]).toBe('28')
   })
 })
+
+describe('Last-Modified of a component badge', () => {
+  it('moves forward when the badge turns into "not found", so If-Modified-Since alone sees the change', async () => {
+    const app = await ready()
+    const urls = ['/components/2/badge.svg', '/components/2/badge.shields.json']
+    const since = new Map<string, string>()
+    for (const url of urls) since.set(url, String((await app.inject(url)).headers['last-modified']))
+    upstream.state.monitors = upstream.state.monitors.filter((m) => String(m.id) !== '2')
+    await app.poller.refresh('monitors')
+    for (const url of urls) {
+      const gone = await app.inject({ url, headers: { 'if-modified-since': since.get(url) ?? '' } })
+      expect(gone.statusCode, url).toBe(200)
+      expect(gone.headers['x-badge-error']).toBe('not found')
+      expect(Date.parse(String(gone.headers['last-modified']))).toBeGreaterThan(Date.parse(since.get(url) ?? ''))
+    }
+  })
+})

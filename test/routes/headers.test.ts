@@ -52,11 +52,19 @@ describe('CORS', () => {
     expect(missing.headers['access-control-allow-origin']).toBe('*')
   })
 
-  it('adds nothing to the images, the page or the probes', async () => {
+  it('adds nothing to the images, the page or the probes, preflights included', async () => {
     const app = await ready()
     for (const url of [...SVG_ROUTES, '/', '/favicon.svg', '/healthz', '/readyz']) {
       const response = await app.inject({ url, headers: { origin: ORIGIN } })
       expect(response.headers['access-control-allow-origin'], url).toBeUndefined()
+      const preflight = await app.inject({
+        method: 'OPTIONS',
+        url,
+        headers: { origin: ORIGIN, 'access-control-request-method': 'GET' },
+      })
+      expect(preflight.statusCode, `OPTIONS ${url}`).toBe(404)
+      expect(preflight.headers['access-control-allow-origin']).toBeUndefined()
+      expect(preflight.headers['cache-control']).toBe('no-store')
     }
   })
 
@@ -151,7 +159,8 @@ describe('security headers', () => {
 
 describe('compression', () => {
   it('sends the landing page compressed when asked, with its own ETag and Vary', async () => {
-    const app = await ready()
+    // With PUBLIC_URL the page is one for all: worth compressing once.
+    const app = await ready({ PUBLIC_URL: 'https://status.example.com' })
     const identity = await app.inject('/')
     const br = await app.inject({ url: '/', headers: { 'accept-encoding': 'gzip, deflate, br' } })
     const gzip = await app.inject({ url: '/', headers: { 'accept-encoding': 'gzip' } })
@@ -198,9 +207,20 @@ describe('compression', () => {
     }
   })
 
-  it('honours a refusal of every encoding', async () => {
+  it('honours refusals and weights, in any case', async () => {
+    const app = await ready({ PUBLIC_URL: 'https://status.example.com' })
+    const encodingFor = async (header: string) =>
+      (await app.inject({ url: '/', headers: { 'accept-encoding': header } })).headers['content-encoding']
+    expect(await encodingFor('br;q=0, gzip;q=0')).toBeUndefined()
+    expect(await encodingFor('br;q=0, *')).toBe('gzip')
+    expect(await encodingFor('BR')).toBe('br')
+    expect(await encodingFor('gzip;q=1, br;q=0.5')).toBe('gzip')
+    expect(await encodingFor('identity')).toBeUndefined()
+  })
+
+  it('keeps a page built from the Host header uncompressed (a client chooses the Host)', async () => {
     const app = await ready()
-    const response = await app.inject({ url: '/', headers: { 'accept-encoding': 'br;q=0, gzip;q=0' } })
+    const response = await app.inject({ url: '/', headers: { 'accept-encoding': 'br' } })
     expect(response.headers['content-encoding']).toBeUndefined()
   })
 })
