@@ -7,12 +7,13 @@ import { startSimulator } from '../dist/dev/simulator.js'
 
 const variant = process.argv[2]
 let app
-if (variant === 'proxy' || variant === 'proxy-debug') {
+if (variant === 'proxy' || variant === 'proxy-debug' || variant === 'proxy-no-metrics') {
   const simulator = await startSimulator({ apiKey: 'bench-key' })
   const config = loadConfig({
     MONITOR_API_KEY: 'bench-key',
     MONITOR_API_URL: simulator.url,
-    LOG_LEVEL: variant === 'proxy' ? 'info' : 'debug',
+    LOG_LEVEL: variant === 'proxy-debug' ? 'debug' : 'info',
+    METRICS_ENABLED: variant === 'proxy-no-metrics' ? 'false' : 'true',
   })
   // Logs go to a sink that drops them: this measures the logging work, not a terminal.
   const { createLogger } = await import('../dist/logger.js')
@@ -52,8 +53,12 @@ await app.listen({ host: '127.0.0.1', port: 0 })
 if (app.poller) await app.poller.firstAttempt('status')
 process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${app.server.address().port}` })}\n`)
 process.on('message', (message) => {
-  if (message !== 'memory') return
-  globalThis.gc?.()
-  process.send?.({ rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed })
+  if (message === 'cpu') {
+    const { user, system } = process.cpuUsage()
+    process.send?.({ cpuMicros: user + system })
+  } else if (message === 'memory') {
+    globalThis.gc?.()
+    process.send?.({ rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed })
+  }
 })
 process.on('SIGINT', () => process.exit(0))

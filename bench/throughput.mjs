@@ -1,6 +1,9 @@
-// Throughput of GET /badge.svg, side by side in one run, as ratios:
+// Throughput of GET /badge.svg, side by side in one run, as ratios, and each
+// server's own CPU time per request (steadier than req/s on a shared machine,
+// where the load generator and the other tenants compete for the cores):
 //   proxy               this service as shipped (LOG_LEVEL=info)
 //   proxy-debug         the same with LOG_LEVEL=debug: one log line per request
+//   proxy-no-metrics    (on request) the same with METRICS_ENABLED=false
 //   render-per-request  a naive Fastify proxy calling badge-maker on every request
 //   constant            Fastify sending a constant buffer: the ceiling
 //   constant-headers    (on request) the ceiling with our headers and @fastify/caching
@@ -24,13 +27,22 @@ const servers = {}
 for (const variant of VARIANTS) {
   const child = fork(new URL('./server.mjs', import.meta.url), [variant], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    execArgv: ['--expose-gc'],
   })
   const [line] = await once(child.stdout, 'data')
-  servers[variant] = { child, url: JSON.parse(String(line)).url, rps: [] }
+  servers[variant] = { child, url: JSON.parse(String(line)).url, rps: [], cpu: [] }
+}
+
+/** The server's own CPU time (user + system, µs): its cost, whatever else the machine runs. */
+async function cpuOf(child) {
+  child.send('cpu')
+  const [{ cpuMicros }] = await once(child, 'message')
+  return cpuMicros
 }
 
 for (let round = 0; round < Number(values.rounds); round++) {
   for (const variant of VARIANTS) {
+    const before = await cpuOf(servers[variant].child)
     const result = await autocannon({
       url: `${servers[variant].url}/badge.svg`,
       connections: Number(values.connections),
@@ -38,6 +50,7 @@ for (let round = 0; round < Number(values.rounds); round++) {
     })
     if (result.non2xx || result.errors) throw new Error(`${variant}: ${result.non2xx} non-2xx, ${result.errors} errors`)
     servers[variant].rps.push(result.requests.average)
+    servers[variant].cpu.push(((await cpuOf(servers[variant].child)) - before) / result.requests.total)
   }
 }
 
@@ -46,10 +59,13 @@ const ceiling = median(servers.constant.rps)
 console.log(
   `GET /badge.svg, ${values.connections} connections, ${values.rounds} rounds of ${values.seconds} s, Node ${process.version}`,
 )
-console.log('variant               median req/s   vs constant')
+console.log('variant               median req/s   vs constant   server CPU µs/request')
 for (const variant of VARIANTS) {
   const rps = median(servers[variant].rps)
-  console.log(`${variant.padEnd(20)}  ${rps.toFixed(0).padStart(12)}   ${(rps / ceiling).toFixed(2)}`)
+  const cpu = median(servers[variant].cpu)
+  console.log(
+    `${variant.padEnd(20)}  ${rps.toFixed(0).padStart(12)}   ${(rps / ceiling).toFixed(2).padStart(11)}   ${cpu.toFixed(1).padStart(21)}`,
+  )
 }
 for (const variant of VARIANTS.filter((v) => v.startsWith('proxy'))) {
   servers[variant].child.send('memory')
