@@ -1,9 +1,10 @@
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify'
 
 /**
- * Fastify's request lines, one per request and at debug: at info they would
- * halve the badge throughput (bench/throughput.mjs) and flood the logs of a
- * busy embed. Errors keep Fastify's own levels.
+ * Fastify's request lines, one per request and at debug: Fastify's default
+ * (two lines at info) halved the badge throughput, and even one line costs
+ * up to a third more CPU per request (bench/throughput.mjs), besides
+ * flooding the logs of a busy embed. Errors keep Fastify's own levels.
  */
 export class DebugRequestLog extends LogController {
   override incomingRequest(): void {
