@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream'
+import { afterAll, afterEach, beforeAll } from 'vitest'
 import { buildApp, type App, type AppDeps } from '../src/app.js'
 import { loadConfig, type Config } from '../src/config.js'
 import { createLogger } from '../src/logger.js'
@@ -92,4 +93,46 @@ export async function refusedUrl(): Promise<string> {
     })
   })
   return `http://127.0.0.1:${port}/api.php`
+}
+
+/**
+ * A simulated upstream for a test file, and apps built against it: the
+ * upstream is reset and the app closed after each test.
+ */
+export function useUpstream(defaultEnv: Record<string, string> = {}) {
+  let upstream: Simulator | undefined
+  let app: App | undefined
+  beforeAll(async () => {
+    upstream = await startTestUpstream()
+  })
+  afterEach(async () => {
+    await app?.close()
+    app = undefined
+    upstream?.reset()
+  })
+  afterAll(async () => {
+    await upstream?.close()
+  })
+  const current = (): Simulator => {
+    if (!upstream) throw new Error('the upstream starts in beforeAll')
+    return upstream
+  }
+  /** Built and ready; its first poll may still be under way. */
+  async function build(env: Record<string, string> = {}): Promise<App> {
+    app = (await buildTestApp({ upstream: current(), env: { ...defaultEnv, ...env } })).app
+    await app.ready()
+    return app
+  }
+  return {
+    get upstream(): Simulator {
+      return current()
+    },
+    build,
+    /** Built, ready, and past its first polls. */
+    ready: async (env: Record<string, string> = {}): Promise<App> => {
+      const built = await build(env)
+      await firstPolls(built)
+      return built
+    },
+  }
 }

@@ -1,5 +1,7 @@
 import type { RepresentationCache, Served } from '../http/representation.js'
 import { SECURITY_HEADERS } from '../http/security.js'
+import type { SnapshotView } from '../status/view.js'
+import { BADGE_COLORS } from './colors.js'
 import {
   badgeCacheControl,
   NO_STORE,
@@ -82,9 +84,31 @@ export function createBadgeFormats({ cache, cachePolicy, startedAt }: BadgeForma
     }))
   }
 
+  /**
+   * A badge as JSON: what identifies its subject first (status, uptime, id
+   * and name…), then the face and the freshness every badge shares.
+   */
+  function badgeJson(
+    route: string,
+    face: BadgeFace,
+    view: Pick<SnapshotView<unknown>, 'updatedAt' | 'stale' | 'asOf'>,
+    subject: Readonly<Record<string, unknown>>,
+  ): Served {
+    const stateKey = `${JSON.stringify(subject)}\n${faceKey(face)}\n${view.updatedAt ?? ''}\n${String(view.stale)}`
+    return json(route, stateKey, face.known, view.asOf, () => ({
+      ...subject,
+      label: face.label,
+      message: face.message,
+      color: BADGE_COLORS[face.color],
+      updatedAt: view.updatedAt,
+      stale: view.stale,
+    }))
+  }
+
   return {
     svg,
     json,
+    badgeJson,
     shields,
 
     /**

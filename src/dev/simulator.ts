@@ -34,6 +34,8 @@ export interface Simulator {
   enqueue(path: string, ...replies: Replier[]): void
   /** An answer for every request to `path` until cleared with undefined. */
   override(path: string, reply: Replier | undefined): void
+  /** Back to the starting scenario, with no scripted answers (request counts stay). */
+  reset(): void
   /** Requests received (authorised or not), for `path` or all. */
   calls(path?: string): number
   /** The most recent requests, newest last (at most 200). */
@@ -153,6 +155,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     },
     setScenario(name) {
       state = SCENARIOS[name]()
+    },
+    reset() {
+      state = SCENARIOS[options.scenario ?? 'operational']()
+      queues.clear()
+      overrides.clear()
     },
     enqueue(path, ...replies) {
       queues.set(path, [...(queues.get(path) ?? []), ...replies])

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { BADGE_COLORS } from '../badge/colors.js'
 import type { BadgeFormats } from '../badge/formats.js'
 import { BadgeQuery } from '../badge/params.js'
 import { COMPONENT_LABEL, componentBadge } from '../badge/subjects.js'
@@ -89,17 +88,7 @@ export const componentJsonRoutes: FastifyPluginAsyncTypebox<ComponentRouteOption
       const { view, badge } = await subject(request.params.id)
       if (!badge) return sendStatus(request, reply, 404, formats.errorJson('not found'))
       const { id, name, status, face } = badge
-      const stateKey = `${status}|${name ?? ''}|${view.updatedAt ?? ''}|${String(view.stale)}`
-      const served = formats.json(`components/${id}/badge.json`, stateKey, face.known, view.asOf, () => ({
-        id,
-        name,
-        status,
-        label: face.label,
-        message: face.message,
-        color: BADGE_COLORS[face.color],
-        updatedAt: view.updatedAt,
-        stale: view.stale,
-      }))
+      const served = formats.badgeJson(`components/${id}/badge.json`, face, view, { id, name, status })
       return sendRepresentation(request, reply, served)
     },
   )

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { BADGE_COLORS } from '../badge/colors.js'
 import type { BadgeFormats } from '../badge/formats.js'
 import { BadgeQuery } from '../badge/params.js'
 import { overallBadge } from '../badge/subjects.js'
@@ -55,16 +54,7 @@ export const overallJsonRoutes: FastifyPluginAsyncTypebox<BadgeRouteOptions> = a
     async function overallBadgeJson(request, reply) {
       const view = await source.view('status')
       const { status, face } = overallBadge(view, label)
-      const stateKey = `${status}|${view.updatedAt ?? ''}|${String(view.stale)}`
-      const served = formats.json('badge.json', stateKey, face.known, view.asOf, () => ({
-        status,
-        label,
-        message: face.message,
-        color: BADGE_COLORS[face.color],
-        updatedAt: view.updatedAt,
-        stale: view.stale,
-      }))
-      return sendRepresentation(request, reply, served)
+      return sendRepresentation(request, reply, formats.badgeJson('badge.json', face, view, { status }))
     },
   )
 

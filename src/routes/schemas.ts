@@ -1,4 +1,4 @@
-import { Type } from 'typebox'
+import { Type, type TSchema } from 'typebox'
 import { COLOR_NAMES } from '../badge/params.js'
 import { COMPONENT_ID_PATTERN } from '../ids.js'
 import { MONITOR_STATES } from '../status/monitor-state.js'
@@ -20,43 +20,30 @@ export const MonitorState = Type.Enum(MONITOR_STATES)
 
 export const ComponentParams = Type.Object({ id: Type.String({ pattern: COMPONENT_ID_PATTERN }) })
 
-export const StatusBadgeJson = Type.Object(
-  {
-    status: StatusKey,
-    label: Type.String(),
-    message: Type.String(),
-    color: HexColor,
-    updatedAt: UpdatedAt,
-    stale: Stale,
-  },
-  { additionalProperties: false },
-)
+/** What every badge's JSON ends with (formats.badgeJson): its face and its freshness. */
+const BADGE_FIELDS = {
+  label: Type.String(),
+  message: Type.String(),
+  color: HexColor,
+  updatedAt: UpdatedAt,
+  stale: Stale,
+}
 
-export const UptimeBadgeJson = Type.Object(
-  {
-    uptime: Type.Union([Type.Number({ minimum: 0, maximum: 100 }), Type.Null()]),
-    label: Type.String(),
-    message: Type.String(),
-    color: HexColor,
-    updatedAt: UpdatedAt,
-    stale: Stale,
-  },
-  { additionalProperties: false },
-)
+/** A badge's JSON: the fields naming its subject, then the shared ones; nothing else. */
+const badgeJson = <T extends Record<string, TSchema>>(subject: T) =>
+  Type.Object({ ...subject, ...BADGE_FIELDS }, { additionalProperties: false })
 
-export const ComponentBadgeJson = Type.Object(
-  {
-    id: Type.String(),
-    name: Type.Union([Type.String(), Type.Null()]),
-    status: MonitorState,
-    label: Type.String(),
-    message: Type.String(),
-    color: HexColor,
-    updatedAt: UpdatedAt,
-    stale: Stale,
-  },
-  { additionalProperties: false },
-)
+export const StatusBadgeJson = badgeJson({ status: StatusKey })
+
+export const UptimeBadgeJson = badgeJson({
+  uptime: Type.Union([Type.Number({ minimum: 0, maximum: 100 }), Type.Null()]),
+})
+
+export const ComponentBadgeJson = badgeJson({
+  id: Type.String(),
+  name: Type.Union([Type.String(), Type.Null()]),
+  status: MonitorState,
+})
 
 export const ComponentsJson = Type.Object(
   {

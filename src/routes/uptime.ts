@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { BADGE_COLORS } from '../badge/colors.js'
 import type { BadgeFormats } from '../badge/formats.js'
 import { BadgeQuery } from '../badge/params.js'
 import { UPTIME_LABEL, uptimeBadge } from '../badge/subjects.js'
@@ -43,16 +42,7 @@ export const uptimeJsonRoutes: FastifyPluginAsyncTypebox<UptimeRouteOptions> = a
     async function uptimeBadgeJson(request, reply) {
       const view = await source.view('status')
       const { uptime, face } = uptimeBadge(view)
-      const stateKey = `${String(uptime)}|${view.updatedAt ?? ''}|${String(view.stale)}`
-      const served = formats.json('uptime/badge.json', stateKey, face.known, view.asOf, () => ({
-        uptime,
-        label: face.label,
-        message: face.message,
-        color: BADGE_COLORS[face.color],
-        updatedAt: view.updatedAt,
-        stale: view.stale,
-      }))
-      return sendRepresentation(request, reply, served)
+      return sendRepresentation(request, reply, formats.badgeJson('uptime/badge.json', face, view, { uptime }))
     },
   )
 

@@ -1,29 +1,10 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { App } from '../../src/app.js'
+import { describe, expect, it } from 'vitest'
 import { fleet } from '../../src/dev/scenarios.js'
-import type { Simulator } from '../../src/dev/simulator.js'
-import { buildTestApp, firstPolls, startTestUpstream } from '../helper.js'
+import { useUpstream } from '../helper.js'
 
-let upstream: Simulator
-let app: App | undefined
-
-beforeAll(async () => {
-  upstream = await startTestUpstream()
-})
-afterAll(() => upstream.close())
-afterEach(async () => {
-  upstream.setScenario('operational')
-  await app?.close()
-  app = undefined
-})
-
-async function ready(env: Record<string, string> = {}): Promise<App> {
-  app = (await buildTestApp({ upstream, env: { PUBLIC_COMPONENTS: '*', ...env } })).app
-  await app.ready()
-  await firstPolls(app)
-  return app
-}
+const t = useUpstream({ PUBLIC_COMPONENTS: '*' })
+const { ready } = t
 
 const JSON_ROUTES = [
   '/badge.json',
@@ -187,8 +168,8 @@ describe('compression', () => {
   })
 
   it('compresses a large JSON once, not the small ones and never the SVG badges', async () => {
-    upstream.state = {
-      ...upstream.state,
+    t.upstream.state = {
+      ...t.upstream.state,
       monitors: Array.from({ length: 8 }, () => fleet(0))
         .flat()
         .map((monitor, i) => ({ ...monitor, id: i + 1, name: `Monitor ${i + 1}` })),

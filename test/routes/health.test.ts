@@ -1,28 +1,13 @@
 import { Value } from 'typebox/value'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { App } from '../../src/app.js'
-import type { Simulator } from '../../src/dev/simulator.js'
+import { describe, expect, it } from 'vitest'
 import { HealthBody, ReadyBody } from '../../src/routes/health.js'
-import { buildTestApp, firstPolls, startTestUpstream } from '../helper.js'
+import { firstPolls, useUpstream } from '../helper.js'
 
-let upstream: Simulator
-let app: App | undefined
-
-beforeAll(async () => {
-  upstream = await startTestUpstream()
-})
-afterAll(() => upstream.close())
-afterEach(async () => {
-  upstream.override('/status', undefined)
-  await app?.close()
-  app = undefined
-})
+const t = useUpstream()
 
 describe('GET /healthz', () => {
   it('reports the age and outcome of each poll, uncached', async () => {
-    app = (await buildTestApp({ upstream })).app
-    await app.ready()
-    await firstPolls(app)
+    const app = await t.ready()
     const response = await app.inject('/healthz')
     expect(response.statusCode).toBe(200)
     expect(response.headers['cache-control']).toBe('no-store')
@@ -38,14 +23,12 @@ describe('GET /healthz', () => {
   })
 
   it('names a failed poll by code, reason and upstream status', async () => {
-    upstream.override('/status', {
+    t.upstream.override('/status', {
       status: 503,
       body: '<h1>Service Unavailable</h1>',
       headers: { 'content-type': 'text/html' },
     })
-    app = (await buildTestApp({ upstream })).app
-    await app.ready()
-    await firstPolls(app)
+    const app = await t.ready()
     const body = (await app.inject('/healthz')).json<{ polls: Record<string, unknown> }>()
     expect(body.polls.status).toMatchObject({
       updatedAt: null,
@@ -59,9 +42,8 @@ describe('GET /healthz', () => {
 
 describe('GET /readyz', () => {
   it('is 503 until the first poll has finished, then 200', async () => {
-    upstream.override('/status', { delayMs: 300 })
-    app = (await buildTestApp({ upstream })).app
-    await app.ready()
+    t.upstream.override('/status', { delayMs: 300 })
+    const app = await t.build()
     const early = await app.inject('/readyz')
     expect(early.statusCode).toBe(503)
     expect(early.headers['cache-control']).toBe('no-store')
@@ -74,9 +56,7 @@ describe('GET /readyz', () => {
   })
 
   it('is 503 from the moment shutdown begins', async () => {
-    app = (await buildTestApp({ upstream })).app
-    await app.ready()
-    await firstPolls(app)
+    const app = await t.ready()
     app.beginShutdown()
     const response = await app.inject('/readyz')
     expect(response.statusCode).toBe(503)
@@ -84,19 +64,15 @@ describe('GET /readyz', () => {
   })
 
   it('is 200 after a failed first poll too', async () => {
-    upstream.override('/status', { status: 500 })
-    app = (await buildTestApp({ upstream })).app
-    await app.ready()
-    await firstPolls(app)
+    t.upstream.override('/status', { status: 500 })
+    const app = await t.ready()
     expect((await app.inject('/readyz')).statusCode).toBe(200)
   })
 })
 
 describe('every response', () => {
   it('carries an explicit Cache-Control, errors included', async () => {
-    app = (await buildTestApp({ upstream })).app
-    await app.ready()
-    await firstPolls(app)
+    const app = await t.ready()
     const badge = /^public, max-age=60, s-maxage=60, stale-while-revalidate=60, stale-if-error=1800$/
     const expected = [
       { request: { url: '/badge.svg' }, status: 200, cache: badge },

@@ -1,33 +1,18 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { App } from '../../src/app.js'
-import type { Simulator } from '../../src/dev/simulator.js'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { fetchSnippet, htmlSnippet, markdownSnippet } from '../../src/landing/page.js'
-import { buildTestApp, firstPolls, startTestUpstream } from '../helper.js'
+import { useUpstream } from '../helper.js'
 
 const HOSTILE = `<img src=x onerror=alert(1)> & "quoted" 'single' Ünïcødé`
 
-let upstream: Simulator
-let app: App | undefined
+const t = useUpstream({ PUBLIC_COMPONENTS: '*' })
+const { ready } = t
 
-beforeAll(async () => {
-  upstream = await startTestUpstream()
-  upstream.state.monitors = [
+beforeEach(() => {
+  t.upstream.state.monitors = [
     { id: 1, name: 'Web Server', type: 'https', target: 'https://10.0.0.1/', status: 'up', is_active: 1 },
     { id: 'db-1', name: HOSTILE, type: 'tcp', target: '10.0.0.2:5432', status: 'down', is_active: 1 },
   ]
 })
-afterAll(() => upstream.close())
-afterEach(async () => {
-  await app?.close()
-  app = undefined
-})
-
-async function ready(env: Record<string, string> = {}): Promise<App> {
-  app = (await buildTestApp({ upstream, env: { PUBLIC_COMPONENTS: '*', ...env } })).app
-  await app.ready()
-  await firstPolls(app)
-  return app
-}
 
 const attributes = (page: string) => [...page.matchAll(/\s(?:src|href)="([^"]*)"/g)].map((m) => m[1] ?? '')
 
@@ -111,8 +96,8 @@ describe('GET /', () => {
   })
 
   it('stays cheap for a request with a new Host, however large the fleet', async () => {
-    const saved = upstream.state.monitors
-    upstream.state.monitors = Array.from({ length: 1500 }, (_, i) => ({
+    const saved = t.upstream.state.monitors
+    t.upstream.state.monitors = Array.from({ length: 1500 }, (_, i) => ({
       id: i + 1,
       name: `Monitor number ${i + 1} in the rack`,
       type: 'https',
@@ -130,7 +115,7 @@ describe('GET /', () => {
       // Well under what brotli at quality 11 took per page (about 1.7 s here).
       expect((performance.now() - started) / 40).toBeLessThan(150)
     } finally {
-      upstream.state.monitors = saved
+      t.upstream.state.monitors = saved
     }
   })
 
@@ -178,13 +163,13 @@ describe('GET /', () => {
   })
 
   it('says the list is not loaded yet, rather than that none is public, before /monitors answers', async () => {
-    upstream.override('/monitors', { status: 503 })
+    t.upstream.override('/monitors', { status: 503 })
     try {
       const page = (await (await ready()).inject('/')).body
       expect(page).toContain('has not been loaded from the upstream yet')
       expect(page).not.toContain('No component is public')
     } finally {
-      upstream.override('/monitors', undefined)
+      t.upstream.override('/monitors', undefined)
     }
   })
 

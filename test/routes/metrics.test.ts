@@ -1,29 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { App } from '../../src/app.js'
-import type { Simulator } from '../../src/dev/simulator.js'
-import { buildTestApp, firstPolls, startTestUpstream } from '../helper.js'
+import { useUpstream } from '../helper.js'
 
 const TOKEN = 'metrics-token-0123456789abcdef'
 
-let upstream: Simulator
-let app: App | undefined
-
-beforeAll(async () => {
-  upstream = await startTestUpstream()
-})
-afterAll(() => upstream.close())
-afterEach(async () => {
-  upstream.override('/status', undefined)
-  await app?.close()
-  app = undefined
-})
-
-async function ready(env: Record<string, string> = {}): Promise<App> {
-  app = (await buildTestApp({ upstream, env: { PUBLIC_COMPONENTS: '*', ...env } })).app
-  await app.ready()
-  await firstPolls(app)
-  return app
-}
+const t = useUpstream({ PUBLIC_COMPONENTS: '*' })
+const { ready } = t
 
 /** The value of one sample of a Prometheus text exposition; 0 when absent. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number {
@@ -67,7 +49,7 @@ describe('GET /metrics', () => {
     await app.inject('/badge.svg?style=fancy')
     await app.inject('/nowhere.svg')
     for (let id = 1; id <= 30; id++) await app.inject(`/components/${id}/badge.svg`)
-    upstream.override('/status', { status: 429, headers: { 'retry-after': '60' } })
+    t.upstream.override('/status', { status: 429, headers: { 'retry-after': '60' } })
     await app.poller.refresh('status')
 
     const after = await scrape(app)

@@ -1,29 +1,11 @@
 import { Value } from 'typebox/value'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { App } from '../../src/app.js'
-import type { Simulator } from '../../src/dev/simulator.js'
 import { ShieldsEndpointJson } from '../../src/routes/schemas.js'
-import { buildTestApp, firstPolls, startTestUpstream } from '../helper.js'
+import { useUpstream } from '../helper.js'
 
-let upstream: Simulator
-let app: App | undefined
-
-beforeAll(async () => {
-  upstream = await startTestUpstream()
-})
-afterAll(() => upstream.close())
-afterEach(async () => {
-  upstream.override('/status', undefined)
-  await app?.close()
-  app = undefined
-})
-
-async function ready(env: Record<string, string> = {}): Promise<App> {
-  app = (await buildTestApp({ upstream, env: { PUBLIC_COMPONENTS: '1,2', ...env } })).app
-  await app.ready()
-  await firstPolls(app)
-  return app
-}
+const t = useUpstream({ PUBLIC_COMPONENTS: '1,2' })
+const { ready } = t
 
 async function shields(app: App, url: string) {
   const response = await app.inject(url)
@@ -77,7 +59,7 @@ describe('shields.io endpoint JSON', () => {
   })
 
   it('flags an unknown status as an error', async () => {
-    upstream.override('/status', { status: 500 })
+    t.upstream.override('/status', { status: 500 })
     const app = await ready()
     expect((await shields(app, '/badge.shields.json')).body).toMatchObject({ message: 'unknown', isError: true })
     expect((await shields(app, '/uptime/badge.shields.json')).body).toMatchObject({ message: 'unknown', isError: true })

@@ -1,31 +1,16 @@
 import { Value } from 'typebox/value'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { App } from '../../src/app.js'
 import { BADGE_COLORS } from '../../src/badge/colors.js'
-import type { Simulator } from '../../src/dev/simulator.js'
 import { UptimeBadgeJson } from '../../src/routes/schemas.js'
-import { buildTestApp, firstPolls, startTestUpstream } from '../helper.js'
+import { useUpstream } from '../helper.js'
 import { svgFacts } from '../svg.js'
 
-let upstream: Simulator
-let app: App | undefined
-
-beforeAll(async () => {
-  upstream = await startTestUpstream()
-})
-afterAll(() => upstream.close())
-afterEach(async () => {
-  upstream.setScenario('operational')
-  await app?.close()
-  app = undefined
-})
+const t = useUpstream()
 
 async function withUptime(uptime: number | string | undefined): Promise<App> {
-  upstream.state = { ...upstream.state, uptime_percentage: uptime }
-  app = (await buildTestApp({ upstream })).app
-  await app.ready()
-  await firstPolls(app)
-  return app
+  t.upstream.state = { ...t.upstream.state, uptime_percentage: uptime }
+  return t.ready()
 }
 
 describe('the uptime badge', () => {
