@@ -11,8 +11,6 @@ export interface SnapshotSource {
    * FIRST_POLL_WAIT_MS.
    */
   view<R extends Resource>(resource: R): Promise<SnapshotView<ResourceData[R]>>
-  /** The same, without waiting. */
-  viewNow<R extends Resource>(resource: R): SnapshotView<ResourceData[R]>
 }
 
 export interface SnapshotSourceOptions {
@@ -65,7 +63,6 @@ export function createSnapshotSource(options: SnapshotSourceOptions): SnapshotSo
   }
 
   return {
-    viewNow,
     async view(resource) {
       await waitForFirstPoll(resource)
       return viewNow(resource)
