@@ -33,7 +33,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/config.ts', 'src/server.ts', 'src/dev/demo.ts'],
+    files: ['src/config.ts', 'src/server.ts', 'src/dev/demo.ts', 'src/dev/simulate.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

@@ -1,36 +1,35 @@
 import fastifyCaching from '@fastify/caching'
 import fastifyCors from '@fastify/cors'
 import fastifyHelmet from '@fastify/helmet'
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type RawReplyDefaultExpression,
-  type RawRequestDefaultExpression,
-  type RawServerDefault,
-} from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { NO_STORE } from './badge/cache-policy.js'
-import { createBadgeFormats } from './badge/formats.js'
+import { jsonFormat } from './badge/formats/json.js'
+import { shieldsFormat } from './badge/formats/shields.js'
+import { svgFormat } from './badge/formats/svg.js'
+import { createBadgeRegistry } from './badge/registry.js'
+import { componentSubject } from './badge/subjects/component.js'
+import { overallSubject } from './badge/subjects/overall.js'
+import { uptimeSubject } from './badge/subjects/uptime.js'
 import type { Config } from './config.js'
-import { createRepresentationCache, type RepresentationCache } from './http/representation.js'
+import { USER_AGENT, VERSION } from './config/version.js'
+import { createResponder } from './http/responder.js'
 import { corsOptions, HELMET_OPTIONS } from './http/security.js'
-import { wireLifecycle } from './lifecycle.js'
-import { DebugRequestLog } from './request-log.js'
-import { createLogger } from './logger.js'
-import { countResponses, createMetrics } from './metrics.js'
-import { componentJsonRoutes, componentSvgRoutes } from './routes/components.js'
+import { createVariantCache } from './http/variants.js'
+import { landingRoutes } from './landing/route.js'
+import { createLogger } from './observability/logger.js'
+import { createMetrics } from './observability/metrics.js'
+import { DebugRequestLog } from './observability/request-log.js'
+import { createResponseCounts, NO_COUNTS } from './observability/response-counts.js'
+import { documentRoutes } from './routes/documents.js'
+import { createFallbacks } from './routes/fallbacks.js'
 import { healthRoutes } from './routes/health.js'
-import { landingRoutes } from './routes/landing.js'
 import { metricsRoutes } from './routes/metrics.js'
-import { badUrl, guardPreflight, setFallbacks } from './routes/fallbacks.js'
-import { overallJsonRoutes, overallSvgRoutes } from './routes/overall.js'
-import { uptimeJsonRoutes, uptimeSvgRoutes } from './routes/uptime.js'
 import { createComponentCatalog } from './status/components.js'
+import { wireLifecycle } from './status/lifecycle.js'
 import { createPoller, type Clock } from './status/poller.js'
-import { createSnapshotSource } from './status/source.js'
+import { createSnapshotStore } from './status/snapshot.js'
 import { createUpstreamClient, type UpstreamClient } from './upstream/client.js'
-import { USER_AGENT, VERSION } from './version.js'
 
 export interface AppDeps {
   readonly logger?: Logger
@@ -41,40 +40,102 @@ export interface AppDeps {
   readonly firstPollWaitMs?: number
 }
 
+/**
+ * The memory the prepared answers may hold, in bytes, by cache. Their sum
+ * (22.25 MiB) is the README's bound; nothing else grows with requests.
+ */
+export const CACHE_BOUNDS = {
+  /** Badges by variant: subject, parameters, format. */
+  badges: 8 * 1024 * 1024,
+  /** Error answers: format × reason × style × label, a few hundred at most. */
+  errors: 256 * 1024,
+  /** /components.json in its encodings (the upstream's answers are capped at 1 MiB each). */
+  documents: 8 * 1024 * 1024,
+  /** The landing page with PUBLIC_URL, and the icon. */
+  pages: 2 * 1024 * 1024,
+  /** Landing pages for recent origins (without PUBLIC_URL). */
+  originPages: 4 * 1024 * 1024,
+} as const
+
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The prepared representations; tests (and metrics) read their stats. */
-    representations: RepresentationCache
+    /** The prepared answers, by cache: tests and metrics read their stats. */
+    caches: Readonly<Record<'badges' | 'errors' | 'documents' | 'pages', ReturnType<typeof createVariantCache>>>
   }
 }
 
-export type App = FastifyInstance<
-  RawServerDefault,
-  RawRequestDefaultExpression,
-  RawReplyDefaultExpression,
-  FastifyBaseLogger,
-  TypeBoxTypeProvider
->
+export type App = FastifyInstance
 
 /**
- * Builds the service; never listens (src/server.ts does). Data flows one way:
- * upstream client → poller (lru-cache) → snapshot views → prepared
- * representations → routes. Registration order: caching defaults, lifecycle
- * hooks, the route scopes, the not-found and error handlers.
+ * Builds the service; never listens (src/server.ts does). Data flows one
+ * way: upstream client → poller (lru-cache) → snapshot store → prepared
+ * representations → routes. Registration order: the four route scopes
+ * (images, pages, documents with CORS, probes with helmet and caching),
+ * then the root's not-found and error handlers.
  */
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App> {
   const clock = deps.clock ?? { now: Date.now }
   const startedAt = clock.now()
   const ttlMs = config.cacheTtlSeconds * 1000
-
-  const cache = createRepresentationCache()
-  const cachePolicy = { maxAgeSeconds: config.badgeMaxAgeSeconds, staleIfErrorSeconds: config.staleIfErrorSeconds }
-  const formats = createBadgeFormats({ cache, cachePolicy, startedAt })
-  const label = config.badgeLabel
-
   const logger: FastifyBaseLogger = deps.logger ?? createLogger(config.logLevel)
+  const cachePolicy = { maxAgeSeconds: config.badgeMaxAgeSeconds, staleIfErrorSeconds: config.staleIfErrorSeconds }
+
+  const client =
+    deps.client ??
+    createUpstreamClient({
+      baseUrl: config.apiUrl,
+      apiKey: config.apiKey,
+      timeoutMs: config.upstreamTimeoutMs,
+      userAgent: USER_AGENT,
+    })
+  const caches = {
+    badges: createVariantCache({ maxBytes: CACHE_BOUNDS.badges }),
+    errors: createVariantCache({ maxBytes: CACHE_BOUNDS.errors }),
+    documents: createVariantCache({ maxBytes: CACHE_BOUNDS.documents }),
+    pages: createVariantCache({ maxBytes: CACHE_BOUNDS.pages }),
+  }
+  const counts = config.metricsEnabled ? createResponseCounts() : NO_COUNTS
+  const metrics = config.metricsEnabled
+    ? createMetrics({ poller: () => poller, counts, caches: Object.values(caches), clock })
+    : undefined
+  const poller = createPoller({
+    client,
+    ttlMs,
+    log: logger.child({ component: 'poller' }),
+    clock,
+    ...(deps.random && { random: deps.random }),
+    ...(metrics && { observe: metrics.observePoll }),
+    settled: () => {
+      snapshots.update()
+    },
+  })
+  const snapshots = createSnapshotStore({
+    poller,
+    clock,
+    freshness: { ttlMs, staleIfErrorMs: config.staleIfErrorSeconds * 1000, pollGraceMs: config.upstreamTimeoutMs },
+    startedAt,
+    ...(deps.firstPollWaitMs !== undefined && { firstPollWaitMs: deps.firstPollWaitMs }),
+  })
+  let closing = () => false
+  const send = createResponder({ closing: () => closing(), counts })
+  const catalog = createComponentCatalog(config.publicComponents)
+  const registry = createBadgeRegistry({
+    subjects: [overallSubject(config.badgeLabel), uptimeSubject, componentSubject(catalog)],
+    formats: [svgFormat, jsonFormat, shieldsFormat],
+    context: { cachePolicy },
+    store: snapshots,
+    variants: caches.badges,
+    errors: caches.errors,
+    send,
+    label: config.badgeLabel,
+  })
+  const fallbacks = createFallbacks(registry, send)
+
   const app = Fastify({
     loggerInstance: logger,
+    // No child logger (and no redaction set-up) per request: request lines
+    // carry reqId themselves (observability/request-log.ts).
+    childLoggerFactory: (parent) => parent,
     trustProxy: config.trustProxy,
     // /badge.svg/ is /badge.svg: an <img> with a stray slash still gets an image.
     routerOptions: { ignoreTrailingSlash: true },
@@ -85,77 +146,48 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     // Connection: close), not with a bare 503 lacking Cache-Control.
     return503OnClosing: false,
     // A URL the router cannot decode still gets an answer in its format.
-    frameworkErrors: badUrl(formats, label),
-  }).withTypeProvider<TypeBoxTypeProvider>()
-
-  // Only its Cache-Control fallback is used: a response no route dressed gets
-  // no-store. Its ETag store stays empty because reply.etag() is never called:
-  // that store would answer 304 for a tag whose content has since changed.
-  // Validators are ours (src/http/).
-  await app.register(fastifyCaching, { privacy: NO_STORE })
-
-  const client =
-    deps.client ??
-    createUpstreamClient({
-      baseUrl: config.apiUrl,
-      apiKey: config.apiKey,
-      timeoutMs: config.upstreamTimeoutMs,
-      userAgent: USER_AGENT,
-    })
-  const metrics = config.metricsEnabled
-    ? createMetrics({ poller: () => poller, representations: cache, clock })
-    : undefined
-  if (metrics) countResponses(app, metrics)
-  const poller = createPoller({
-    client,
-    ttlMs,
-    log: app.log.child({ component: 'poller' }),
-    clock,
-    ...(deps.random && { random: deps.random }),
-    ...(metrics && { observe: metrics.observePoll }),
+    frameworkErrors: fallbacks.badUrl,
   })
-  const { isClosing } = wireLifecycle(app, poller)
+  closing = wireLifecycle(app, poller, snapshots).isClosing
+  app.decorate('caches', caches)
 
-  const source = createSnapshotSource({
-    poller,
-    clock,
-    freshness: { ttlMs, staleIfErrorMs: config.staleIfErrorSeconds * 1000, pollGraceMs: config.upstreamTimeoutMs },
-    startedAt,
-    ...(deps.firstPollWaitMs !== undefined && { firstPollWaitMs: deps.firstPollWaitMs }),
-  })
-  app.decorate('representations', cache)
-  const catalog = createComponentCatalog(config.publicComponents)
-
-  // Three scopes, so that each hook runs only where it is needed: badges and
-  // pages carry their security headers with their prepared bytes; CORS is
-  // for the JSON; the probes get @fastify/helmet's hooks.
+  // Badges and pages carry their security headers with their prepared bytes,
+  // so no hook runs on them; CORS is for the JSON; the probes get
+  // @fastify/helmet's hooks and @fastify/caching's Cache-Control default.
   await app.register(async function images(scope) {
-    await scope.register(overallSvgRoutes, { source, formats, label })
-    await scope.register(uptimeSvgRoutes, { source, formats })
-    await scope.register(componentSvgRoutes, { source, formats, catalog })
+    registry.register(scope, 'images')
+  })
+  await app.register(async function pages(scope) {
     await scope.register(landingRoutes, {
-      cache: createRepresentationCache({ maxBytes: 8 * 1024 * 1024, maxVariants: 256 }),
-      source,
+      store: snapshots,
       catalog,
-      label,
+      label: config.badgeLabel,
       publicUrl: config.publicUrl,
       version: VERSION,
-      startedAt,
+      pages: caches.pages,
+      originPagesMaxBytes: CACHE_BOUNDS.originPages,
+      send,
     })
   })
   await app.register(async function documents(scope) {
     // Before CORS's own hook, which ends a preflight there and then.
-    scope.addHook('onRequest', guardPreflight(formats))
+    scope.addHook('onRequest', fallbacks.guardPreflight)
     await scope.register(fastifyCors, corsOptions(config.corsOrigins))
-    await scope.register(overallJsonRoutes, { source, formats, label })
-    await scope.register(uptimeJsonRoutes, { source, formats })
-    await scope.register(componentJsonRoutes, { source, formats, catalog })
+    registry.register(scope, 'documents')
+    await scope.register(documentRoutes, { store: snapshots, catalog, cachePolicy, documents: caches.documents, send })
   })
   await app.register(async function probes(scope) {
+    await scope.register(fastifyCaching, { privacy: NO_STORE })
     await scope.register(fastifyHelmet, HELMET_OPTIONS)
-    await scope.register(healthRoutes, { poller, clock, ttlMs, startedAt, isClosing })
+    if (metrics) {
+      scope.addHook('onResponse', function countProbeAnswer(request, reply, done) {
+        counts.count(request.routeOptions.url ?? request.url, reply.statusCode)
+        done()
+      })
+    }
+    await scope.register(healthRoutes, { poller, clock, ttlMs, startedAt, isClosing: closing })
     if (metrics) await scope.register(metricsRoutes, { metrics, token: config.metricsToken })
   })
-  setFallbacks(app, formats, label, metrics)
+  fallbacks.install(app)
   return app
 }

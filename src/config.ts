@@ -1,6 +1,15 @@
-import { z } from 'zod'
-import { corsOrigins, httpUrl, integer, publicComponents, trustProxy, type PublicComponents } from './config-fields.js'
-import { Secret } from './secret.js'
+import envSchema from 'env-schema'
+import type { FromSchema } from 'json-schema-to-ts'
+import {
+  corsOrigins,
+  httpUrl,
+  listenHost,
+  publicComponents,
+  trustProxy,
+  type PublicComponents,
+  type Read,
+} from './config/fields.js'
+import { Secret } from './config/secret.js'
 
 export const DEFAULT_API_URL = 'https://faciotech.com/modules/addons/faciotech_monitor/api.php'
 /** The vendor's documented budget per key: about 1000 requests an hour. */
@@ -10,6 +19,8 @@ export const CALLS_PER_POLL = 2
 const MIN_TOKEN_LENGTH = 16
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+/** Printable ASCII without spaces: anything else cannot travel in a header. */
+const HEADER_TOKEN = '^[\\x21-\\x7e]+$'
 
 export interface Config {
   readonly apiKey: Secret
@@ -47,66 +58,141 @@ export class ConfigError extends Error {
   }
 }
 
-const ENV_SCHEMA = z.object({
-  MONITOR_API_KEY: z
-    .string({ error: 'MONITOR_API_KEY is required (the Server Monitor API key)' })
-    // Printable ASCII without spaces: anything else cannot travel in a header.
-    .regex(/^[\x21-\x7e]+$/, 'MONITOR_API_KEY must be printable ASCII without spaces')
-    .transform((key) => new Secret(key)),
-  MONITOR_API_URL: z
-    .string()
-    .default(DEFAULT_API_URL)
-    .transform(httpUrl('MONITOR_API_URL', ' (the key goes in MONITOR_API_KEY)')),
-  PORT: integer('PORT', 3000, 0, 65535),
-  HOST: z.string().default('0.0.0.0'),
-  CACHE_TTL_SECONDS: integer('CACHE_TTL_SECONDS', 300, 5, 3600),
-  STALE_IF_ERROR_SECONDS: integer('STALE_IF_ERROR_SECONDS', 1800, 0, 604800),
-  UPSTREAM_TIMEOUT_MS: integer('UPSTREAM_TIMEOUT_MS', 5000, 100, 60000),
-  BADGE_LABEL: z.string().max(64, 'BADGE_LABEL must be at most 64 characters').default('status'),
-  BADGE_MAX_AGE_SECONDS: integer('BADGE_MAX_AGE_SECONDS', 60, 0, 86400),
-  SHUTDOWN_DRAIN_SECONDS: integer('SHUTDOWN_DRAIN_SECONDS', 2, 0, 5),
-  PUBLIC_COMPONENTS: z.string().default('').transform(publicComponents),
-  PUBLIC_URL: z.string().transform(httpUrl('PUBLIC_URL')).optional(),
-  TRUST_PROXY: z.string().default('false').transform(trustProxy),
-  CORS_ORIGINS: z.string().default('*').transform(corsOrigins),
-  METRICS_ENABLED: z
-    .enum(['true', 'false'], { error: 'METRICS_ENABLED must be true or false' })
-    .default('true')
-    .transform((value) => value === 'true'),
-  METRICS_TOKEN: z
-    .string()
-    .regex(/^[\x21-\x7e]+$/, 'METRICS_TOKEN must be printable ASCII without spaces')
-    .transform((token) => new Secret(token))
-    .optional(),
-  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-})
+const integer = (fallback: number, minimum: number, maximum: number) =>
+  ({ type: 'integer', minimum, maximum, default: fallback }) as const
+
+/**
+ * The environment's schema, validated by env-schema (Fastify's own loader,
+ * on the ajv that Fastify already runs). It says the syntax; the readers of
+ * src/config/fields.ts say what JSON Schema cannot (a URL's parts, CIDR
+ * ranges). Order is the documented order.
+ */
+const ENV_SCHEMA = {
+  type: 'object',
+  required: ['MONITOR_API_KEY'],
+  properties: {
+    MONITOR_API_KEY: { type: 'string', pattern: HEADER_TOKEN },
+    MONITOR_API_URL: { type: 'string', default: DEFAULT_API_URL },
+    PORT: integer(3000, 0, 65535),
+    HOST: { type: 'string', default: '0.0.0.0' },
+    CACHE_TTL_SECONDS: integer(300, 5, 3600),
+    STALE_IF_ERROR_SECONDS: integer(1800, 0, 604800),
+    UPSTREAM_TIMEOUT_MS: integer(5000, 100, 60000),
+    BADGE_LABEL: { type: 'string', maxLength: 64, default: 'status' },
+    BADGE_MAX_AGE_SECONDS: integer(60, 0, 86400),
+    SHUTDOWN_DRAIN_SECONDS: integer(2, 0, 5),
+    PUBLIC_COMPONENTS: { type: 'string', default: '' },
+    PUBLIC_URL: { type: 'string' },
+    TRUST_PROXY: { type: 'string', default: 'false' },
+    CORS_ORIGINS: { type: 'string', default: '*' },
+    METRICS_ENABLED: { type: 'string', enum: ['true', 'false'], default: 'true' },
+    METRICS_TOKEN: { type: 'string', pattern: HEADER_TOKEN },
+    LOG_LEVEL: { type: 'string', enum: LOG_LEVELS, default: 'info' },
+  },
+} as const
+
+type Env = FromSchema<typeof ENV_SCHEMA>
+type VariableName = keyof typeof ENV_SCHEMA.properties
 
 /** Every variable the service reads, in the order documented. */
-export const CONFIG_VARIABLES = Object.keys(ENV_SCHEMA.shape)
+export const CONFIG_VARIABLES = Object.keys(ENV_SCHEMA.properties) as VariableName[]
 
-type Env = Readonly<Record<string, string | undefined>>
+const integerMessage = (name: VariableName) => {
+  const { minimum, maximum } = ENV_SCHEMA.properties[name] as { minimum: number; maximum: number }
+  return `${name} must be a whole number from ${minimum} to ${maximum}`
+}
+
+/** What a schema failure of each variable says: the variable, the rule, never the value. */
+const MESSAGES: Partial<Record<VariableName, string>> = {
+  MONITOR_API_KEY: 'MONITOR_API_KEY must be printable ASCII without spaces',
+  BADGE_LABEL: 'BADGE_LABEL must be at most 64 characters',
+  METRICS_ENABLED: 'METRICS_ENABLED must be true or false',
+  METRICS_TOKEN: 'METRICS_TOKEN must be printable ASCII without spaces',
+  LOG_LEVEL: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`,
+}
+const REQUIRED_MESSAGES: Partial<Record<VariableName, string>> = {
+  MONITOR_API_KEY: 'MONITOR_API_KEY is required (the Server Monitor API key)',
+}
+
+const messageFor = (name: VariableName) =>
+  MESSAGES[name] ?? (ENV_SCHEMA.properties[name].type === 'integer' ? integerMessage(name) : `${name} is invalid`)
+
+interface SchemaError {
+  readonly instancePath: string
+  readonly params: { readonly missingProperty?: string }
+}
+
+function isVariable(name: string): name is VariableName {
+  return Object.hasOwn(ENV_SCHEMA.properties, name)
+}
+
+/** The variable each ajv error is about, as its message. */
+function schemaProblems(errors: readonly SchemaError[]): string[] {
+  return errors.map((error) => {
+    const missing = error.params.missingProperty
+    if (missing !== undefined && isVariable(missing)) return REQUIRED_MESSAGES[missing] ?? `${missing} is required`
+    const name = error.instancePath.slice(1)
+    return isVariable(name) ? messageFor(name) : 'the environment is invalid'
+  })
+}
 
 /**
  * Parses the environment once, at the edge. Empty values count as unset, so
  * `PORT=` in a .env file means the default. Problems are collected, each
  * naming its variable; no message repeats a value.
  */
-export function loadConfig(env: Env): Config {
-  const present = Object.fromEntries(
-    Object.keys(ENV_SCHEMA.shape)
-      .map((name) => [name, env[name]?.trim()] as const)
-      .filter(([, value]) => value !== undefined && value !== ''),
-  )
-  const parsed = ENV_SCHEMA.safeParse(present)
-  if (!parsed.success) {
-    throw new ConfigError([...new Set(parsed.error.issues.map((issue) => issue.message))])
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const problems: string[] = []
+  const present: Partial<Record<VariableName, string>> = {}
+  for (const name of CONFIG_VARIABLES) {
+    const value = env[name]?.trim()
+    if (value === undefined || value === '') continue
+    // ajv coerces "1e3" and "0x10" to numbers; a whole number here is digits.
+    if (ENV_SCHEMA.properties[name].type === 'integer' && !/^\d+$/.test(value)) problems.push(messageFor(name))
+    else present[name] = value
   }
-  const e = parsed.data
+
+  let e: Env | undefined
+  try {
+    // env-schema adds `additionalProperties: false` to the schema it is given: a copy each time.
+    e = envSchema<Env>({ schema: structuredClone(ENV_SCHEMA), data: present, env: false })
+  } catch (err) {
+    const errors = (err as { errors?: SchemaError[] }).errors
+    if (!errors) throw err
+    problems.push(...schemaProblems(errors))
+  }
+
+  // What JSON Schema cannot say, read from the same strings so that every problem shows at once.
+  const take = <T>(read: Read<T>): T | undefined => {
+    if ('value' in read) return read.value
+    problems.push(read.problem)
+    return undefined
+  }
+  const text = (name: VariableName) =>
+    present[name] ?? (ENV_SCHEMA.properties[name] as { default?: string }).default ?? ''
+  const apiUrl = take(httpUrl('MONITOR_API_URL', text('MONITOR_API_URL'), ' (the key goes in MONITOR_API_KEY)'))
+  const host = take(listenHost(text('HOST')))
+  const publicUrl = present.PUBLIC_URL === undefined ? undefined : take(httpUrl('PUBLIC_URL', present.PUBLIC_URL))
+  const visible = take(publicComponents(text('PUBLIC_COMPONENTS')))
+  const proxies = take(trustProxy(text('TRUST_PROXY')))
+  const origins = take(corsOrigins(text('CORS_ORIGINS')))
+
+  if (
+    problems.length > 0 ||
+    e === undefined ||
+    apiUrl === undefined ||
+    host === undefined ||
+    visible === undefined ||
+    proxies === undefined ||
+    origins === undefined
+  ) {
+    throw new ConfigError([...new Set(problems)])
+  }
   return Object.freeze({
-    apiKey: e.MONITOR_API_KEY,
-    apiUrl: e.MONITOR_API_URL,
+    apiKey: new Secret(e.MONITOR_API_KEY),
+    apiUrl,
     port: e.PORT,
-    host: e.HOST,
+    host,
     cacheTtlSeconds: e.CACHE_TTL_SECONDS,
     staleIfErrorSeconds: e.STALE_IF_ERROR_SECONDS,
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
@@ -114,12 +200,12 @@ export function loadConfig(env: Env): Config {
     badgeMaxAgeSeconds: Math.min(e.BADGE_MAX_AGE_SECONDS, e.CACHE_TTL_SECONDS),
     logLevel: e.LOG_LEVEL,
     shutdownDrainSeconds: e.SHUTDOWN_DRAIN_SECONDS,
-    publicComponents: e.PUBLIC_COMPONENTS,
-    publicUrl: e.PUBLIC_URL,
-    trustProxy: e.TRUST_PROXY,
-    corsOrigins: e.CORS_ORIGINS,
-    metricsEnabled: e.METRICS_ENABLED,
-    metricsToken: e.METRICS_TOKEN,
+    publicComponents: visible,
+    publicUrl,
+    trustProxy: proxies,
+    corsOrigins: origins,
+    metricsEnabled: e.METRICS_ENABLED === 'true',
+    metricsToken: e.METRICS_TOKEN === undefined ? undefined : new Secret(e.METRICS_TOKEN),
   })
 }
 

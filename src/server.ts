@@ -1,14 +1,18 @@
+import './node-version.js'
+import { existsSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, configWarnings, loadConfig, type Config } from './config.js'
-import { createLogger } from './logger.js'
-import { VERSION } from './version.js'
+import { VERSION } from './config/version.js'
+import { createLogger } from './observability/logger.js'
 
 /** Drain (at most 5 s) and close must finish inside the 10 s an orchestrator usually allows. */
 const SHUTDOWN_GRACE_MS = 9_500
 
 function configOrExit(): Config {
+  // A .env in the working folder, when there is one; the real environment wins over it.
+  if (existsSync('.env')) process.loadEnvFile('.env')
   try {
     return loadConfig(process.env)
   } catch (err) {

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream'
 import { afterAll, afterEach, beforeAll } from 'vitest'
 import { buildApp, type App, type AppDeps } from '../src/app.js'
 import { loadConfig, type Config } from '../src/config.js'
-import { createLogger } from '../src/logger.js'
+import { createLogger } from '../src/observability/logger.js'
 import { startSimulator, type Simulator } from '../src/dev/simulator.js'
 import type { ScenarioName } from '../src/dev/scenarios.js'
 

@@ -36,9 +36,26 @@ export const MONITOR_FACES: Readonly<Record<MonitorState, Face>> = {
   unknown: { message: 'unknown', color: 'lightgrey' },
 }
 
-/** Why a badge could not be drawn as asked; the text is the badge's message. */
+/**
+ * Why an answer could not be what was asked: the text is an error badge's
+ * message, a JSON error's `error` and the X-Badge-Error header.
+ */
 export type BadgeError =
-  'not found' | 'invalid style' | 'invalid label' | 'invalid labelColor' | 'invalid color' | 'invalid request'
+  | 'not found'
+  | 'invalid style'
+  | 'invalid label'
+  | 'invalid labelColor'
+  | 'invalid color'
+  | 'invalid request'
+  | 'invalid id'
+  | 'bad request'
+  | 'internal server error'
+
+/** The HTTP status of a JSON route's error; images and shields JSON answer 200 whatever it is. */
+export function errorStatus(reason: BadgeError): number {
+  if (reason === 'not found') return 404
+  return reason === 'internal server error' ? 500 : 400
+}
 
 export function errorFace(label: string, reason: BadgeError): BadgeFace {
   return { label, message: reason, color: reason === 'not found' ? 'lightgrey' : 'red', known: false }

@@ -67,11 +67,11 @@ function helmetHeaders(): Record<string, string> {
 const BASE = helmetHeaders()
 
 /** The security headers of each kind of prepared representation. */
-export const SECURITY_HEADERS = {
+export const SECURITY_HEADERS: Readonly<Record<'json' | 'svg' | 'html', Readonly<Record<string, string>>>> = {
   json: BASE,
   svg: { ...BASE, 'content-security-policy': SVG_CSP },
   html: { ...BASE, 'content-security-policy': LANDING_CSP },
-} as const satisfies Record<string, Readonly<Record<string, string>>>
+}
 
 /** Headers a script may read on a cross-origin response. */
 export const EXPOSED_HEADERS = ['ETag', 'Last-Modified', 'X-Badge-Error']

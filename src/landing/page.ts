@@ -1,12 +1,18 @@
 import type { Component } from '../status/components.js'
 import { escapeHtml, Html, html } from './html.js'
 
-/** Why the component list may be empty: none published, not loaded yet, or none matching. */
-export type ComponentsState = 'none-public' | 'not-loaded' | 'listed'
+/** At most this many components are listed; the rest are in /components.json. */
+export const MAX_LISTED_COMPONENTS = 100
 
-export interface LandingPage {
-  /** Absolute base for copy-paste snippets: PUBLIC_URL or the request's origin. */
-  readonly base: string
+/** Why the component list may be empty, or what it shows. */
+export type ComponentsState =
+  | { readonly kind: 'none-public' }
+  | { readonly kind: 'not-loaded' }
+  | { readonly kind: 'listed'; readonly shown: readonly Component[]; readonly total: number }
+  | { readonly kind: 'none-listed'; readonly upstreamCount: number; readonly named: number | '*' }
+
+/** What the page shows about the service, prepared once per snapshot. */
+export interface LandingContent {
   /**
    * Prefix of the page's own images and icon: "" (relative, for a page at
    * the service's root or under a proxy prefix ending in "/"), or PUBLIC_URL's
@@ -14,12 +20,11 @@ export interface LandingPage {
    */
   readonly assets: string
   readonly label: string
-  readonly components: readonly Component[]
-  readonly componentsState: ComponentsState
+  readonly components: ComponentsState
   readonly version: string
 }
 
-/** The page's only style; issue 4's CSP allows it by hash. */
+/** The page's only style; the CSP allows it by hash. */
 export const LANDING_CSS = `
 body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1f2328;background:#fff}
 main{max-width:52rem;margin:0 auto;padding:1.5rem}
@@ -37,6 +42,8 @@ interface Badge {
   readonly json: string
   readonly shields: string
   readonly alt: string
+  /** The fields its JSON has, for the fetch snippet. */
+  readonly fields: string
 }
 
 /**
@@ -55,83 +62,168 @@ export function markdownSnippet(url: string, alt: string): string {
   return `![${text}](${target})`
 }
 
-export function fetchSnippet(url: string): string {
+/**
+ * A script that shows a badge's JSON in the element with id="status": plain
+ * promises, so that it runs as pasted into a classic <script> (where a
+ * top-level await is a syntax error).
+ */
+export function fetchSnippet(url: string, fields = 'message, color, stale'): string {
   return [
-    `const res = await fetch(${JSON.stringify(url)})`,
-    'const { status, message, color, stale } = await res.json()',
+    `fetch(${JSON.stringify(url)})`,
+    '  .then((res) => res.json())',
+    `  .then(({ ${fields} }) => {`,
+    "    const el = document.getElementById('status')",
+    "    el.textContent = stale ? message + ' (stale)' : message",
+    '    el.style.color = color',
+    '  })',
   ].join('\n')
 }
 
-function snippets(base: string, assets: string, badge: Badge): Html {
+const BADGES: readonly Badge[] = [
+  {
+    title: 'Overall status',
+    svg: 'badge.svg',
+    json: 'badge.json',
+    shields: 'badge.shields.json',
+    alt: '',
+    fields: 'status, message, color, stale',
+  },
+  {
+    title: 'Uptime',
+    svg: 'uptime/badge.svg',
+    json: 'uptime/badge.json',
+    shields: 'uptime/badge.shields.json',
+    alt: 'uptime',
+    fields: 'uptime, message, color, stale',
+  },
+]
+
+function snippets(base: string, assets: string, badge: Badge, alt: string): Html {
   const svgUrl = `${base}/${badge.svg}`
   const shieldsUrl = `https://img.shields.io/endpoint?url=${encodeURIComponent(`${base}/${badge.shields}`)}`
   return html`<section>
     <h2>${badge.title}</h2>
-    <div class="badge"><img src="${assets}${badge.svg}" alt="${badge.alt}" height="20" /></div>
+    <div class="badge"><img src="${assets}${badge.svg}" alt="${alt}" height="20" /></div>
     <h3>HTML</h3>
-    <pre><code>${htmlSnippet(svgUrl, badge.alt)}</code></pre>
+    <pre><code>${htmlSnippet(svgUrl, alt)}</code></pre>
     <h3>Markdown</h3>
-    <pre><code>${markdownSnippet(svgUrl, badge.alt)}</code></pre>
+    <pre><code>${markdownSnippet(svgUrl, alt)}</code></pre>
     <h3>JSON from a front end</h3>
-    <pre><code>${fetchSnippet(`${base}/${badge.json}`)}</code></pre>
+    <pre><code>${fetchSnippet(`${base}/${badge.json}`, badge.fields)}</code></pre>
     <h3>shields.io</h3>
     <pre><code>${shieldsUrl}</code></pre>
   </section>`
 }
 
 /**
- * One row per public component: its live badge, its id and its Markdown.
- * The other formats follow one pattern, said once: a page of a few hundred
- * bytes per component, whatever the size of the fleet.
+ * The part of the page that names the service's address: the snippets. Its
+ * size does not depend on the components; `base` appears in it 8 times.
  */
-function componentTable(base: string, assets: string, components: readonly Component[]): Html {
-  if (components.length === 0) return html``
+export function originSection(base: string, content: LandingContent, note?: string): string {
+  return html`${note ? html`<p class="muted">${note}</p>` : html``}
+    ${BADGES.map((badge) => snippets(base, content.assets, badge, badge.alt || content.label))}
+    <p>
+      Any badge's URL is this address followed by its path: <code>${base}/</code> +
+      <code>components/ID/badge.svg</code>.
+    </p>`.value
+}
+
+/** One row per listed component: its live badge, its id and its paths, all relative. */
+function componentTable(assets: string, components: readonly Component[]): Html {
   const rows = components.map((c) => {
-    const path = `components/${encodeURIComponent(c.id)}/badge.svg`
+    const path = `components/${encodeURIComponent(c.id)}/badge`
     return html`<tr>
-      <td><img src="${assets}${path}" alt="${c.name}" height="20" /></td>
+      <td><img src="${assets}${path}.svg" alt="${c.name}" height="20" /></td>
       <td><code>${c.id}</code></td>
-      <td><code>${markdownSnippet(`${base}/${path}`, c.name)}</code></td>
+      <td><code>${path}.svg</code>, <code>.json</code>, <code>.shields.json</code></td>
     </tr>`
   })
-  return html`<p>
-      Each has its badge at <code>${base}/components/ID/badge.svg</code>, its JSON at
-      <code>${base}/components/ID/badge.json</code> and its shields.io endpoint at
-      <code>${base}/components/ID/badge.shields.json</code>; the list is at <code>${base}/components.json</code>.
-    </p>
-    <table>
-      <tr>
-        <th>badge</th>
-        <th>id</th>
-        <th>Markdown</th>
-      </tr>
-      ${rows}
-    </table>`
+  return html`<table>
+    <tr>
+      <th>badge</th>
+      <th>id</th>
+      <th>paths</th>
+    </tr>
+    ${rows}
+  </table>`
 }
 
-const COMPONENT_NOTES: Readonly<Record<ComponentsState, Html>> = {
-  'none-public': html`<p class="muted">
-    No component is public. Set <code>PUBLIC_COMPONENTS</code> to a comma list of monitor ids, or <code>*</code>, to
-    publish component badges.
-  </p>`,
-  'not-loaded': html`<p class="muted">The list of components has not been loaded from the upstream yet.</p>`,
-  listed: html``,
+function componentsSection(assets: string, state: ComponentsState): Html {
+  switch (state.kind) {
+    case 'none-public':
+      return html`<p class="muted">
+        No component is public. Set <code>PUBLIC_COMPONENTS</code> to a comma list of monitor ids, or
+        <code>*</code>, to publish component badges.
+      </p>`
+    case 'not-loaded':
+      return html`<p class="muted">The list of components has not been loaded from the upstream yet.</p>`
+    case 'none-listed':
+      return html`<p class="muted">
+        ${
+          state.upstreamCount === 0
+            ? 'The upstream lists no monitors.'
+            : state.named === '*'
+              ? 'No monitor is listed.'
+              : `None of the ${state.named} ids in PUBLIC_COMPONENTS is among the ${state.upstreamCount} monitors the upstream lists.`
+        }
+      </p>`
+    case 'listed':
+      return html`<p>
+          Each public component has a badge at <code>components/ID/badge.svg</code>, its JSON at
+          <code>components/ID/badge.json</code> and its shields.io endpoint at
+          <code>components/ID/badge.shields.json</code>. All of them, with their states, are in
+          <a href="${assets}components.json"><code>components.json</code></a>.
+        </p>
+        ${
+          state.total > state.shown.length
+            ? html`<p class="muted">
+              The first ${state.shown.length} of ${state.total} are shown here; the rest are in
+              <code>components.json</code>.
+            </p>`
+            : html``
+        }
+        ${componentTable(assets, state.shown)}`
+  }
 }
 
-/** Server-rendered, no script, no external asset; every interpolated value escaped. */
-export function renderLandingPage(page: LandingPage): string {
-  const { base, assets, label, components, componentsState, version } = page
-  const badges: Badge[] = [
-    { title: 'Overall status', svg: 'badge.svg', json: 'badge.json', shields: 'badge.shields.json', alt: label },
-    {
-      title: 'Uptime',
-      svg: 'uptime/badge.svg',
-      json: 'uptime/badge.json',
-      shields: 'uptime/badge.shields.json',
-      alt: 'uptime',
-    },
-  ]
-  return html`<!doctype html>
+const PARAMETERS = (assets: string) => html`<section>
+  <h2>Parameters</h2>
+  <p>Every <code>.svg</code> badge takes these query parameters; others are ignored.</p>
+  <table>
+    <tr>
+      <th>parameter</th>
+      <th>values</th>
+      <th>example</th>
+    </tr>
+    <tr>
+      <td><code>style</code></td>
+      <td>flat, flat-square, plastic, for-the-badge, social</td>
+      <td><img src="${assets}badge.svg?style=for-the-badge" alt="for-the-badge style" height="28" /></td>
+    </tr>
+    <tr>
+      <td><code>label</code></td>
+      <td>up to 64 characters; empty hides the left side</td>
+      <td><img src="${assets}badge.svg?label=API" alt="label API" height="20" /></td>
+    </tr>
+    <tr>
+      <td><code>labelColor</code>, <code>color</code></td>
+      <td>
+        a colour name (brightgreen, green, yellowgreen, yellow, orange, red, blue, grey, lightgrey) or hex without #
+        (ff8800)
+      </td>
+      <td><img src="${assets}badge.svg?labelColor=1f2328" alt="dark label" height="20" /></td>
+    </tr>
+  </table>
+</section>`
+
+/**
+ * The page around its origin section, once per snapshot: `head`, then the
+ * snippets for the request's address, then `tail`. Server-rendered, no
+ * script, no external asset; every interpolated value escaped.
+ */
+export function landingParts(content: LandingContent): { readonly head: string; readonly tail: string } {
+  const { assets, components, version } = content
+  const head = html`<!doctype html>
     <html lang="en">
       <head>
         <meta charset="utf-8" />
@@ -145,44 +237,16 @@ export function renderLandingPage(page: LandingPage): string {
           <h1>Status badges</h1>
           <p class="muted">
             Live badges from the Server Monitor API, served without its key. Copy a snippet to embed one.
-          </p>
-          ${badges.map((badge) => snippets(base, assets, badge))}
-          <section>
+          </p>`.value
+  const tail = html`<section>
             <h2>Components</h2>
-            ${COMPONENT_NOTES[componentsState]} ${componentTable(base, assets, components)}
+            ${componentsSection(assets, components)}
           </section>
-          <section>
-            <h2>Parameters</h2>
-            <p>Every <code>.svg</code> badge takes these query parameters; others are ignored.</p>
-            <table>
-              <tr>
-                <th>parameter</th>
-                <th>values</th>
-                <th>example</th>
-              </tr>
-              <tr>
-                <td><code>style</code></td>
-                <td>flat, flat-square, plastic, for-the-badge, social</td>
-                <td><img src="${assets}badge.svg?style=for-the-badge" alt="for-the-badge style" height="28" /></td>
-              </tr>
-              <tr>
-                <td><code>label</code></td>
-                <td>up to 64 characters; empty hides the left side</td>
-                <td><img src="${assets}badge.svg?label=API" alt="label API" height="20" /></td>
-              </tr>
-              <tr>
-                <td><code>labelColor</code>, <code>color</code></td>
-                <td>
-                  a colour name (brightgreen, green, yellowgreen, yellow, orange, red, blue, grey, lightgrey) or hex
-                  without # (ff8800)
-                </td>
-                <td><img src="${assets}badge.svg?labelColor=1f2328" alt="dark label" height="20" /></td>
-              </tr>
-            </table>
-          </section>
+          ${PARAMETERS(assets)}
           <p class="muted">status-badge-proxy ${version}</p>
         </main>
       </body>
     </html>
   `.value
+  return { head, tail }
 }

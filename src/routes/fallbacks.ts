@@ -1,72 +1,71 @@
-import { STATUS_CODES } from 'node:http'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
-import type { BadgeFormats } from '../badge/formats.js'
-import { NO_PARAMS } from '../badge/params.js'
+import { NO_STORE } from '../badge/cache-policy.js'
+import { jsonError } from '../badge/formats/json.js'
+import type { BadgeError } from '../badge/faces.js'
+import { UNMATCHED_ROUTE, type BadgeRegistry } from '../badge/registry.js'
+import { represent } from '../http/prepared.js'
+import type { Send } from '../http/responder.js'
 import { SECURITY_HEADERS } from '../http/security.js'
-import { sendRepresentation, sendStatus } from '../http/send.js'
-import { UNMATCHED_ROUTE, type Metrics } from '../metrics.js'
 
-const pathOf = (request: FastifyRequest) => request.url.split('?')[0] ?? ''
+const readable = (request: FastifyRequest) => request.method === 'GET' || request.method === 'HEAD'
 
 /**
- * Answers for what no route answers, in the format asked for: an image for
- * *.svg (a typo in an <img> shows "not found", not a broken image), shields'
- * JSON for *.shields.json, else a JSON 404. Errors thrown anywhere become a
- * JSON body naming only the status, never the error's own text.
+ * Answers for what no route answers. A GET for a URL whose suffix names an
+ * image or shields JSON gets "not found" in that format (the registry's);
+ * anything else a JSON error with its real status. The JSON errors are made
+ * once, here.
  */
-export function setFallbacks(app: FastifyInstance, formats: BadgeFormats, label: string, metrics?: Metrics): void {
-  function notFoundIn(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-    const readable = request.method === 'GET' || request.method === 'HEAD'
-    const path = pathOf(request)
-    if (readable && path.endsWith('.svg')) {
-      return sendRepresentation(request, reply, formats.errorSvg(`unmatched:${path}`, label, 'not found', NO_PARAMS))
-    }
-    if (readable && path.endsWith('.shields.json')) {
-      return sendRepresentation(request, reply, formats.errorShields(`unmatched:${path}`, label, 'not found'))
-    }
-    return sendStatus(request, reply, 404, formats.errorJson('not found'))
+export function createFallbacks(registry: BadgeRegistry, send: Send) {
+  const answers = new Map<BadgeError, ReturnType<typeof represent>>()
+  const json = (reason: BadgeError) => {
+    let answer = answers.get(reason)
+    if (!answer) answers.set(reason, (answer = represent(jsonError(reason).prepare(), 0)))
+    return answer
   }
+  const answer = (request: FastifyRequest, reply: FastifyReply, reason: BadgeError, jsonReason: BadgeError) =>
+    (readable(request) && registry.answerUnmatched(request, reply, reason)) ||
+    send(UNMATCHED_ROUTE, request, reply, json(jsonReason))
 
-  app.setNotFoundHandler(function notFound(request, reply) {
-    const sent = notFoundIn(request, reply)
-    // Routes count their own answers (src/metrics.ts); this one has no route.
-    metrics?.observeResponse(UNMATCHED_ROUTE, sent.statusCode, 'not found')
-    return sent
-  })
+  return {
+    /** Fastify's frameworkErrors: a URL the router cannot decode (bad percent-encoding). */
+    badUrl: (_error: Error, request: FastifyRequest, reply: FastifyReply): void => {
+      void answer(request, reply, 'not found', 'bad request')
+    },
 
-  app.setErrorHandler(function failed(error: { statusCode?: number }, request, reply) {
-    const { statusCode } = error
-    const status = statusCode !== undefined && statusCode >= 400 && statusCode < 500 ? statusCode : 500
-    if (status >= 500) request.log.error({ err: error }, 'request failed')
-    const reason = (STATUS_CODES[status] ?? 'error').toLowerCase()
-    return sendStatus(request, reply, status, formats.errorJson(reason))
-  })
-}
+    /** The root's not-found and error handlers (the badge routes handle their own errors). */
+    install: (app: FastifyInstance): void => {
+      app.setNotFoundHandler(function notFound(request, reply) {
+        return answer(request, reply, 'not found', 'not found')
+      })
+      app.setErrorHandler(function failed(error: { statusCode?: number }, request, reply) {
+        const { statusCode } = error
+        if (statusCode === undefined || statusCode >= 500) {
+          request.log.error({ err: error }, 'request failed')
+          return send(request.routeOptions.url ?? UNMATCHED_ROUTE, request, reply, json('internal server error'))
+        }
+        // A client error Fastify raised (a malformed preflight, say): its status, our body.
+        return send(request.routeOptions.url ?? UNMATCHED_ROUTE, request, reply, {
+          ...json('bad request'),
+          statusCode: statusCode >= 400 && statusCode < 500 ? statusCode : 400,
+        })
+      })
+    },
 
-/** Fastify's frameworkErrors: a URL the router cannot decode (bad percent-encoding). */
-export function badUrl(formats: BadgeFormats, label: string) {
-  return function frameworkError(_error: Error, request: FastifyRequest, reply: FastifyReply): void {
-    const readable = request.method === 'GET' || request.method === 'HEAD'
-    const path = pathOf(request)
-    if (readable && path.endsWith('.svg')) {
-      void sendRepresentation(request, reply, formats.errorSvg(`unmatched:${path}`, label, 'not found', NO_PARAMS))
-    } else void sendStatus(request, reply, 400, formats.errorJson('bad request'))
-  }
-}
-
-/**
- * An onRequest hook for the JSON scope, ahead of @fastify/cors (whose
- * catch-all OPTIONS route would answer a preflight for any path): preflights
- * are answered for the JSON routes only, and dressed like every other answer.
- */
-export function guardPreflight(formats: BadgeFormats) {
-  return function preflightForJsonOnly(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
-    if (request.method !== 'OPTIONS') {
-      done()
-      return
-    }
-    reply.headers(SECURITY_HEADERS.json)
-    if (pathOf(request).endsWith('.json')) done()
-    else void sendStatus(request, reply, 404, formats.errorJson('not found'))
+    /**
+     * An onRequest hook for the JSON scope, ahead of @fastify/cors (whose
+     * catch-all OPTIONS route would answer a preflight for any path):
+     * preflights are answered for the JSON routes only, and dressed like
+     * every other answer.
+     */
+    guardPreflight: (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+      if (request.method !== 'OPTIONS') {
+        done()
+        return
+      }
+      // CORS replaces Cache-Control on a preflight it answers; a refused one keeps this.
+      reply.headers({ ...SECURITY_HEADERS.json, 'cache-control': NO_STORE })
+      if ((request.url.split('?', 1)[0] ?? '').endsWith('.json')) done()
+      else void send(UNMATCHED_ROUTE, request, reply, json('not found'))
+    },
   }
 }

@@ -1,40 +1,63 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
+import type { FastifyInstance } from 'fastify'
 import { NO_STORE } from '../badge/cache-policy.js'
 import { firstPollsSettled, healthReport } from '../status/health.js'
 import type { Clock, Poller } from '../status/poller.js'
 
-const Iso = Type.Union([Type.String({ format: 'date-time' }), Type.Null()])
+const ISO = { anyOf: [{ type: 'string', format: 'date-time' }, { type: 'null' }] } as const
 
-const ResourceHealth = Type.Object({
-  updatedAt: Iso,
-  ageSeconds: Type.Union([Type.Integer(), Type.Null()]),
-  fresh: Type.Boolean(),
-  lastPoll: Type.Union([
-    Type.Object({
-      ok: Type.Boolean(),
-      at: Type.String({ format: 'date-time' }),
-      durationMs: Type.Integer(),
-      error: Type.Optional(Type.String()),
-      reason: Type.Optional(Type.String()),
-      upstreamStatus: Type.Optional(Type.Integer()),
-    }),
-    Type.Null(),
-  ]),
-  consecutiveFailures: Type.Integer(),
-  nextPollAt: Iso,
-})
+const RESOURCE_HEALTH = {
+  type: 'object',
+  required: ['updatedAt', 'ageSeconds', 'fresh', 'lastPoll', 'consecutiveFailures', 'nextPollAt'],
+  properties: {
+    updatedAt: ISO,
+    ageSeconds: { anyOf: [{ type: 'integer' }, { type: 'null' }] },
+    fresh: { type: 'boolean' },
+    lastPoll: {
+      anyOf: [
+        {
+          type: 'object',
+          required: ['ok', 'at', 'durationMs'],
+          properties: {
+            ok: { type: 'boolean' },
+            at: { type: 'string', format: 'date-time' },
+            durationMs: { type: 'integer' },
+            error: { type: 'string' },
+            reason: { type: 'string' },
+            upstreamStatus: { type: 'integer' },
+          },
+          additionalProperties: false,
+        },
+        { type: 'null' },
+      ],
+    },
+    consecutiveFailures: { type: 'integer' },
+    nextPollAt: ISO,
+  },
+  additionalProperties: false,
+} as const
 
-export const HealthBody = Type.Object({
-  status: Type.Literal('ok'),
-  uptimeSeconds: Type.Integer(),
-  polls: Type.Object({ status: ResourceHealth, monitors: ResourceHealth }),
-})
+export const HEALTH_BODY = {
+  type: 'object',
+  required: ['status', 'uptimeSeconds', 'polls'],
+  properties: {
+    status: { const: 'ok' },
+    uptimeSeconds: { type: 'integer' },
+    polls: {
+      type: 'object',
+      required: ['status', 'monitors'],
+      properties: { status: RESOURCE_HEALTH, monitors: RESOURCE_HEALTH },
+      additionalProperties: false,
+    },
+  },
+  additionalProperties: false,
+} as const
 
-export const ReadyBody = Type.Object({
-  ready: Type.Boolean(),
-  reason: Type.Optional(Type.String()),
-})
+export const READY_BODY = {
+  type: 'object',
+  required: ['ready'],
+  properties: { ready: { type: 'boolean' }, reason: { type: 'string' } },
+  additionalProperties: false,
+} as const
 
 export interface HealthRouteOptions {
   readonly poller: Poller
@@ -44,13 +67,13 @@ export interface HealthRouteOptions {
   readonly isClosing: () => boolean
 }
 
-export const healthRoutes: FastifyPluginAsyncTypebox<HealthRouteOptions> = async (app, options) => {
+export async function healthRoutes(app: FastifyInstance, options: HealthRouteOptions): Promise<void> {
   const { poller, clock, ttlMs, startedAt, isClosing } = options
 
   app.get(
     '/healthz',
     {
-      schema: { summary: 'Liveness, with the age and outcome of the polls', response: { 200: HealthBody } },
+      schema: { summary: 'Liveness, with the age and outcome of the polls', response: { 200: HEALTH_BODY } },
     },
     async function healthz(_request, reply) {
       reply.header('cache-control', NO_STORE)
@@ -63,7 +86,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRouteOptions> = async
     {
       schema: {
         summary: 'Readiness: 200 once the first poll has finished',
-        response: { 200: ReadyBody, 503: ReadyBody },
+        response: { 200: READY_BODY, 503: READY_BODY },
       },
     },
     async function readyz(_request, reply) {

@@ -1,9 +1,8 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
+import type { FastifyInstance } from 'fastify'
 import { NO_STORE } from '../badge/cache-policy.js'
-import type { Metrics } from '../metrics.js'
-import type { Secret } from '../secret.js'
-import { ErrorBody } from './schemas.js'
+import { ERROR_BODY } from '../badge/schemas.js'
+import type { Secret } from '../config/secret.js'
+import type { Metrics } from '../observability/metrics.js'
 
 export interface MetricsRouteOptions {
   readonly metrics: Metrics
@@ -16,13 +15,13 @@ function bearer(header: string | undefined): string | undefined {
 }
 
 /** GET /metrics, Prometheus' text format; behind a bearer token when METRICS_TOKEN is set. */
-export const metricsRoutes: FastifyPluginAsyncTypebox<MetricsRouteOptions> = async (app, { metrics, token }) => {
+export async function metricsRoutes(app: FastifyInstance, { metrics, token }: MetricsRouteOptions): Promise<void> {
   app.get(
     '/metrics',
     {
       schema: {
         summary: 'Prometheus metrics',
-        response: { 200: Type.String({ description: 'text/plain; version=0.0.4' }), 401: ErrorBody },
+        response: { 200: { type: 'string', description: 'text/plain; version=0.0.4' }, 401: ERROR_BODY },
       },
     },
     async function metricsText(request, reply) {

@@ -1,7 +1,7 @@
-import type { PublicComponents } from '../config-fields.js'
+import type { PublicComponents } from '../config/fields.js'
 import type { Monitor, MonitorsData } from '../upstream/schema.js'
 import { monitorState, type MonitorState } from './monitor-state.js'
-import type { SnapshotView } from './view.js'
+import type { Snapshot } from './snapshot.js'
 
 /** One public component as badges show it: never its target or type. */
 export interface Component {
@@ -10,10 +10,23 @@ export interface Component {
   readonly state: MonitorState
 }
 
+/** The monitors of one snapshot by id. A repeated id keeps its first entry, in every output. */
+export interface ComponentIndex {
+  readonly byId: ReadonlyMap<string, Monitor>
+  /** In the upstream's order, each id once. */
+  readonly monitors: readonly Monitor[]
+}
+
+export function createComponentIndex(data: MonitorsData | undefined): ComponentIndex {
+  const byId = new Map<string, Monitor>()
+  for (const monitor of data?.monitors ?? []) if (!byId.has(monitor.id)) byId.set(monitor.id, monitor)
+  return { byId, monitors: [...byId.values()] }
+}
+
 /** A component badge's subject: found, unknown for now, or not found (hidden and missing alike). */
 export type ComponentLookup =
   | { readonly kind: 'found'; readonly component: Component }
-  | { readonly kind: 'unknown'; readonly id: string; readonly name: string | undefined }
+  | { readonly kind: 'unknown'; readonly id: string }
   | { readonly kind: 'not-found' }
 
 const toComponent = (monitor: Monitor, known: boolean): Component => ({
@@ -23,8 +36,9 @@ const toComponent = (monitor: Monitor, known: boolean): Component => ({
 })
 
 /**
- * Which monitors are public (PUBLIC_COMPONENTS) and how they look now.
- * A hidden id gets the same answer as a missing one, so ids cannot be probed.
+ * Which monitors are public (PUBLIC_COMPONENTS) and how they look in a
+ * snapshot. A hidden id gets the same answer as a missing one, so ids
+ * cannot be probed.
  */
 export function createComponentCatalog(visibility: PublicComponents) {
   const isPublic = (id: string) => visibility === '*' || visibility.has(id)
@@ -33,22 +47,23 @@ export function createComponentCatalog(visibility: PublicComponents) {
     isPublic,
     /** Whether any monitor can be public at all. */
     publishesAny: visibility === '*' || visibility.size > 0,
+    /** How many ids PUBLIC_COMPONENTS names, or "*" for all. */
+    namedCount: visibility === '*' ? ('*' as const) : visibility.size,
 
-    lookup(view: SnapshotView<MonitorsData>, id: string): ComponentLookup {
+    lookup(snapshot: Snapshot, id: string): ComponentLookup {
       if (!isPublic(id)) return { kind: 'not-found' }
       // Until /monitors has answered once, a public id may well exist.
-      if (!view.last) return { kind: 'unknown', id, name: undefined }
-      const monitor = view.last.monitors.find((m) => m.id === id)
+      if (!snapshot.monitors.last) return { kind: 'unknown', id }
+      const monitor = snapshot.components.byId.get(id)
       if (!monitor) return { kind: 'not-found' }
       // Too old to show its state: keep the name, say unknown.
-      return { kind: 'found', component: toComponent(monitor, view.data !== undefined) }
+      return { kind: 'found', component: toComponent(monitor, snapshot.monitors.data !== undefined) }
     },
 
     /** The public components, in the upstream's order. */
-    list(view: SnapshotView<MonitorsData>): Component[] {
-      if (!view.last) return []
-      const known = view.data !== undefined
-      return view.last.monitors.filter((m) => isPublic(m.id)).map((m) => toComponent(m, known))
+    list(snapshot: Snapshot): Component[] {
+      const known = snapshot.monitors.data !== undefined
+      return snapshot.components.monitors.filter((m) => isPublic(m.id)).map((m) => toComponent(m, known))
     },
   }
 }

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache'
 import type { FastifyBaseLogger } from 'fastify'
-import { UpstreamError, UpstreamRateLimitedError } from '../errors.js'
+import { UpstreamError, UpstreamRateLimitedError } from '../upstream/errors.js'
 import type { UpstreamClient } from '../upstream/client.js'
 import type { MonitorsData, StatusData } from '../upstream/schema.js'
 import { BACKOFF_BASE_MS, rateLimitDelay, retryDelay } from './backoff.js'
@@ -13,14 +13,14 @@ export interface ResourceData {
   monitors: MonitorsData
 }
 
-export interface Snapshot<R extends Resource = Resource> {
+export interface ResourceSnapshot<R extends Resource = Resource> {
   readonly resource: R
   readonly data: ResourceData[R]
   /** Clock time (ms) of the successful poll that produced it. */
   readonly fetchedAt: number
 }
 
-type AnySnapshot = { [R in Resource]: Snapshot<R> }[Resource]
+type AnySnapshot = { [R in Resource]: ResourceSnapshot<R> }[Resource]
 
 export interface PollOutcome {
   readonly ok: boolean
@@ -54,6 +54,8 @@ export interface PollerOptions {
   readonly random?: () => number
   /** Told of every poll outcome (metrics). */
   readonly observe?: (resource: Resource, outcome: PollOutcome) => void
+  /** Told once a poll has settled and its snapshot (if any) is in the cache. */
+  readonly settled?: (resource: Resource) => void
 }
 
 export interface Poller {
@@ -63,7 +65,7 @@ export interface Poller {
   stop(): void
   /** Polls one resource now; concurrent calls share one upstream request. */
   refresh(resource: Resource): Promise<PollOutcome | undefined>
-  snapshot<R extends Resource>(resource: R): Snapshot<R> | undefined
+  snapshot<R extends Resource>(resource: R): ResourceSnapshot<R> | undefined
   state(resource: Resource): ResourceState
   /** Settles when the resource's first poll has (either way). */
   firstAttempt(resource: Resource): Promise<void>
@@ -193,13 +195,17 @@ export function createPoller(options: PollerOptions): Poller {
   }
 
   async function refresh(resource: Resource): Promise<PollOutcome | undefined> {
-    if (stopped) return schedules[resource].lastOutcome
-    await cache.fetch(resource, { forceRefresh: true, allowStale: false })
-    // Only now is a new snapshot in the cache: the first attempt settles here.
     const schedule = schedules[resource]
-    if (!schedule.settled) {
-      schedule.settled = true
-      schedule.settleFirst()
+    if (stopped) return schedule.lastOutcome
+    try {
+      await cache.fetch(resource, { forceRefresh: true, allowStale: false })
+    } finally {
+      // Only now is a new snapshot in the cache: the first attempt settles here.
+      if (!schedule.settled) {
+        schedule.settled = true
+        schedule.settleFirst()
+      }
+      options.settled?.(resource)
     }
     return schedule.lastOutcome
   }
@@ -247,7 +253,7 @@ export function createPoller(options: PollerOptions): Poller {
     refresh,
     snapshot<R extends Resource>(resource: R) {
       const entry = cache.get(resource)
-      return entry?.resource === resource ? (entry as Snapshot<R>) : undefined
+      return entry?.resource === resource ? (entry as ResourceSnapshot<R>) : undefined
     },
     state(resource) {
       const schedule = schedules[resource]

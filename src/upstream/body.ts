@@ -1,4 +1,4 @@
-import { UpstreamInvalidResponseError } from '../errors.js'
+import { UpstreamInvalidResponseError } from './errors.js'
 
 /** Reads at most `limit` bytes of a body; a larger one is refused unread. */
 export async function readLimitedText(response: Response, limit: number): Promise<string> {

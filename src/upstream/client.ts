@@ -1,20 +1,21 @@
-import type { z } from 'zod'
+import type { ValidateFunction } from 'ajv'
+import type { Secret } from '../config/secret.js'
+import { looksLikeJson, readLimitedText } from './body.js'
 import {
   UpstreamError,
   UpstreamInvalidResponseError,
   UpstreamRateLimitedError,
   UpstreamUnauthorizedError,
   UpstreamUnavailableError,
-} from '../errors.js'
-import type { Secret } from '../secret.js'
-import { looksLikeJson, readLimitedText } from './body.js'
+} from './errors.js'
 import { parseRetryAfter } from './retry-after.js'
 import {
-  errorEnvelope,
-  monitor,
-  monitorsData,
-  statusData,
-  successEnvelope,
+  isErrorEnvelope,
+  isMonitorsEnvelope,
+  isStatusEnvelope,
+  readMonitors,
+  readStatus,
+  shapeProblem,
   type MonitorsData,
   type StatusData,
 } from './schema.js'
@@ -103,14 +104,15 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     try {
       const text = await readLimitedText(response, MAX_BODY_BYTES)
       if (!looksLikeJson(response.headers.get('content-type'), text)) return undefined
-      const parsed = errorEnvelope.safeParse(JSON.parse(text))
-      return parsed.success && parsed.data.error !== undefined ? scrub(parsed.data.error) : undefined
+      const body: unknown = JSON.parse(text)
+      return isErrorEnvelope(body) ? scrub(body.error) : undefined
     } catch {
       return undefined
     }
   }
 
-  async function getData<T extends z.ZodType>(resource: string, schema: T, signal?: AbortSignal): Promise<z.output<T>> {
+  /** A 2xx JSON body in the success envelope, its shape checked by `envelope`. */
+  async function getData<T>(resource: string, envelope: ValidateFunction<T>, signal?: AbortSignal): Promise<T> {
     const response = await send(resource, signal)
     if (response.status < 200 || response.status > 299) throw await failureFor(response)
 
@@ -134,36 +136,21 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     } catch {
       throw new UpstreamInvalidResponseError('malformed JSON', response.status)
     }
-    const parsed = successEnvelope(schema).safeParse(body)
-    if (!parsed.success) {
-      const failed = errorEnvelope.safeParse(body)
+    if (!envelope(body)) {
       const detail =
-        failed.success && failed.data.success === false
-          ? `reported an error: ${scrub(failed.data.error)}`
-          : `unexpected shape at ${describeIssue(parsed.error)}`
+        isErrorEnvelope(body) && body.success === false
+          ? `reported an error: ${scrub(body.error)}`
+          : `unexpected shape at ${shapeProblem(envelope)}`
       throw new UpstreamInvalidResponseError(detail, response.status)
     }
-    return (parsed.data as { data: z.output<T> }).data
+    return body
   }
 
   return {
-    fetchStatus: (signal) => getData('/status', statusData, signal),
-
-    async fetchMonitors(signal) {
-      const data = await getData('/monitors', monitorsData, signal)
-      const monitors = []
-      for (const item of data.monitors) {
-        const parsed = monitor.safeParse(item)
-        if (parsed.success) monitors.push(parsed.data)
-      }
-      return { monitors, skipped: data.monitors.length - monitors.length }
-    },
+    fetchStatus: async (signal) => readStatus((await getData('/status', isStatusEnvelope, signal)).data),
+    fetchMonitors: async (signal) =>
+      readMonitors((await getData('/monitors', isMonitorsEnvelope, signal)).data.monitors),
   }
-}
-
-function describeIssue(error: z.ZodError): string {
-  const first = error.issues[0]
-  return first?.path.length ? first.path.join('.') : '(root)'
 }
 
 /** The system error code (ECONNREFUSED, ECONNRESET…) behind a fetch failure. */

@@ -1,62 +1,66 @@
-import { z } from 'zod'
-import { COMPONENT_ID } from '../ids.js'
+import { COMPONENT_ID } from '../status/ids.js'
 
 /**
  * Field readers that tolerate the upstream's PHP/MySQL habits
  * (../shared/upstream-api.md, "Unknown or ambiguous"): numbers as numeric
  * strings, flags as 0/1/"1"/booleans, ids as numbers or strings, three
  * timestamp styles, null or "" for absent. A value that is present but
- * unusable counts as missing: the payload stays usable, and the status model
- * decides what missing means.
+ * unusable reads as undefined: the payload stays usable, and the status model
+ * decides what missing means. The payload's shape is checked first, by
+ * src/upstream/schema.ts.
  */
-function isBlank(value: unknown): boolean {
-  return value === null || (typeof value === 'string' && value.trim() === '')
-}
-
-function optional<T extends z.ZodType>(schema: T) {
-  return z.preprocess((v) => (isBlank(v) ? undefined : v), schema.optional()).catch(undefined)
-}
 
 const NUMBER_TEXT = /^[+-]?\d+(\.\d+)?$/
 
-const numeric = z.union([z.number(), z.string().trim().regex(NUMBER_TEXT).transform(Number)])
+function numeric(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined
+  if (typeof value !== 'string') return undefined
+  const trimmed = value.trim()
+  return NUMBER_TEXT.test(trimmed) ? Number(trimmed) : undefined
+}
 
-export const count = optional(numeric.pipe(z.number().int().nonnegative()))
+/** A count: a whole number from 0. */
+export function count(value: unknown): number | undefined {
+  const n = numeric(value)
+  return n !== undefined && Number.isInteger(n) && n >= 0 ? n : undefined
+}
 
-export const percentage = optional(
-  z
-    .union([
-      z.number(),
-      z
-        .string()
-        .trim()
-        .regex(/^\d+(\.\d+)?\s*%?$/)
-        .transform((s) => Number.parseFloat(s)),
-    ])
-    .pipe(z.number().min(0).max(100)),
-)
+/** A percentage from 0 to 100, "99.95" and "99.95%" included. */
+export function percentage(value: unknown): number | undefined {
+  const n =
+    typeof value === 'string' && /^\s*\d+(\.\d+)?\s*%?\s*$/.test(value)
+      ? Number.parseFloat(value)
+      : typeof value === 'number'
+        ? value
+        : undefined
+  return n !== undefined && Number.isFinite(n) && n >= 0 && n <= 100 ? n : undefined
+}
 
 const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on'])
 const FALSE_WORDS = new Set(['0', 'false', 'no', 'off'])
 
-export const flag = optional(
-  z.union([
-    z.boolean(),
-    z.literal(0).transform(() => false),
-    z.literal(1).transform(() => true),
-    z
-      .string()
-      .trim()
-      .toLowerCase()
-      .refine((s) => TRUE_WORDS.has(s) || FALSE_WORDS.has(s))
-      .transform((s) => TRUE_WORDS.has(s)),
-  ]),
-)
+/** A flag: true/false, 1/0, or the words for them. */
+export function flag(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value
+  if (value === 1 || value === 0) return value === 1
+  if (typeof value !== 'string') return undefined
+  const word = value.trim().toLowerCase()
+  return TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : undefined
+}
 
-export const text = optional(z.union([z.string().trim(), z.number().transform(String)]))
+/** Text from a string or a number; blank is absent. */
+export function text(value: unknown): string | undefined {
+  const read = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : undefined
+  return read === '' ? undefined : read
+}
 
 /** Ids become part of public URLs (/components/:id), so only URL-safe ones are kept. */
-export const id = z.union([z.number().int().nonnegative().transform(String), z.string().trim().regex(COMPONENT_ID)])
+export function id(value: unknown): string | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? String(value) : undefined
+  if (typeof value !== 'string') return undefined
+  const trimmed = value.trim()
+  return COMPONENT_ID.test(trimmed) ? trimmed : undefined
+}
 
 const ZONELESS = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/
 const ISO_START = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/
@@ -74,12 +78,6 @@ export function parseUpstreamTime(value: string): string | undefined {
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString()
 }
 
-export const timestamp = optional(
-  z
-    .string()
-    .transform((s) => parseUpstreamTime(s))
-    .pipe(z.string()),
-)
-
-/** `success` as true, 1, "1" or "true". */
-export const successFlag = z.union([z.literal(true), z.literal(1), z.literal('1'), z.literal('true')])
+export function timestamp(value: unknown): string | undefined {
+  return typeof value === 'string' ? parseUpstreamTime(value) : undefined
+}

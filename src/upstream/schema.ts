@@ -1,75 +1,123 @@
-import { z } from 'zod'
-import { count, flag, id, percentage, successFlag, text, timestamp } from './lenient.js'
+import { Ajv } from 'ajv'
+import { count, flag, id, percentage, text, timestamp } from './lenient.js'
+
+/**
+ * The upstream's payloads: JSON Schema for their shape (checked by ajv, the
+ * validator Fastify runs), then the lenient readers of ./lenient.ts for each
+ * field. Only what the badges use is read; the rest is dropped here.
+ */
+const ajv = new Ajv({ allErrors: false })
+
+const SUCCESS = { enum: [true, 1, '1', 'true'] } as const
+
+const envelope = (data: object) =>
+  ({ type: 'object', required: ['success', 'data'], properties: { success: SUCCESS, data } }) as const
 
 /** The documented error envelope: `{"success": false, "error": "<message>"}`. */
-export const errorEnvelope = z.object({
-  success: z.unknown(),
-  error: z.unknown(),
+export const isErrorEnvelope = ajv.compile<{ success: unknown; error: unknown }>({
+  type: 'object',
+  required: ['success', 'error'],
 })
 
-export function successEnvelope<T extends z.ZodType>(data: T) {
-  return z.object({ success: successFlag, data })
+export const isStatusEnvelope = ajv.compile<{ data: { status: Record<string, unknown>; timestamp?: unknown } }>(
+  envelope({ type: 'object', required: ['status'], properties: { status: { type: 'object' } } }),
+)
+
+export const isMonitorsEnvelope = ajv.compile<{ data: { monitors: unknown[] } }>(
+  envelope({ type: 'object', required: ['monitors'], properties: { monitors: { type: 'array' } } }),
+)
+
+/** A monitor needs an id that can stand in a URL; every other field may be missing. */
+const isMonitorItem = ajv.compile<Record<string, unknown>>({
+  type: 'object',
+  required: ['id'],
+  properties: {
+    id: {
+      anyOf: [
+        { type: 'integer', minimum: 0 },
+        { type: 'string', pattern: '^\\s*[A-Za-z0-9_-]{1,64}\\s*$' },
+      ],
+    },
+  },
+})
+
+interface ShapeError {
+  readonly instancePath: string
+  readonly params: { readonly missingProperty?: string }
 }
 
-/** GET /status → data. Only what the badges use is read; the rest is dropped. */
-export const statusData = z
-  .object({
-    status: z.object({
-      total: count,
-      up: count,
-      down: count,
-      pending: count,
-      paused: count,
-      overall_status: text,
-      uptime_percentage: percentage,
-    }),
-    active_incidents: z.array(z.unknown()).optional().catch(undefined),
-    timestamp,
-  })
-  .transform((d) => ({
-    overall: d.status.overall_status,
-    counts: {
-      total: d.status.total,
-      up: d.status.up,
-      down: d.status.down,
-      pending: d.status.pending,
-      paused: d.status.paused,
-    },
-    uptimePercentage: d.status.uptime_percentage,
-    activeIncidents: d.active_incidents?.length,
-    upstreamTime: d.timestamp,
-  }))
+/** Where the first shape problem is, for the log line: "(root)", "data", "data.status"… */
+export function shapeProblem(validate: { errors?: readonly ShapeError[] | null }): string {
+  const first = validate.errors?.[0]
+  const path = [...(first?.instancePath.split('/').slice(1) ?? []), first?.params.missingProperty ?? []].flat()
+  return path.length > 0 ? path.join('.') : '(root)'
+}
 
-export type StatusData = z.output<typeof statusData>
-export type StatusCounts = StatusData['counts']
+export interface StatusCounts {
+  readonly total: number | undefined
+  readonly up: number | undefined
+  readonly down: number | undefined
+  readonly pending: number | undefined
+  readonly paused: number | undefined
+}
+
+/** GET /status → data, as the status model reads it. */
+export interface StatusData {
+  readonly overall: string | undefined
+  readonly counts: StatusCounts
+  readonly uptimePercentage: number | undefined
+  readonly activeIncidents: number | undefined
+  readonly upstreamTime: string | undefined
+}
+
+export function readStatus(data: { status: Record<string, unknown>; [key: string]: unknown }): StatusData {
+  const { status } = data
+  const incidents = data.active_incidents
+  return {
+    overall: text(status.overall_status),
+    counts: {
+      total: count(status.total),
+      up: count(status.up),
+      down: count(status.down),
+      pending: count(status.pending),
+      paused: count(status.paused),
+    },
+    uptimePercentage: percentage(status.uptime_percentage),
+    activeIncidents: Array.isArray(incidents) ? incidents.length : undefined,
+    upstreamTime: timestamp(data.timestamp),
+  }
+}
 
 /**
  * One monitor. `target` (the monitored address, possibly internal) and `type`
  * are deliberately not read, so they cannot travel any further.
  */
-export const monitor = z
-  .object({
-    id,
-    name: text,
-    status: text,
-    is_active: flag,
-  })
-  .transform((m) => ({
-    id: m.id,
-    name: m.name ?? `monitor ${m.id}`,
-    status: m.status,
-    active: m.is_active,
-  }))
-
-export type Monitor = z.output<typeof monitor>
-
-/** GET /monitors → data; items are checked one by one (see the client). */
-export const monitorsData = z.object({
-  monitors: z.array(z.unknown()),
-})
+export interface Monitor {
+  readonly id: string
+  readonly name: string
+  readonly status: string | undefined
+  readonly active: boolean | undefined
+}
 
 export interface MonitorsData {
   readonly monitors: readonly Monitor[]
   /** Items that could not be read (no usable id, not an object) and were left out. */
   readonly skipped: number
+}
+
+/** Items are checked one by one: an unreadable one is left out, not the whole list. */
+export function readMonitors(items: readonly unknown[]): MonitorsData {
+  const monitors: Monitor[] = []
+  for (const item of items) {
+    const monitorId = isMonitorItem(item) ? id(item.id) : undefined
+    if (monitorId === undefined) continue
+    const record = item as Record<string, unknown>
+    monitors.push({
+      id: monitorId,
+      name: text(record.name) ?? `monitor ${monitorId}`,
+      status: text(record.status),
+      active: flag(record.is_active),
+    })
+  }
+  return { monitors, skipped: items.length - monitors.length }
 }

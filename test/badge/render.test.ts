@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { badgeParams, NO_PARAMS } from '../../src/badge/params.js'
+import { badgeOptions, NO_OPTIONS } from '../../src/badge/query.js'
 import { badgeText, MAX_TEXT_CHARS, renderSvg } from '../../src/badge/render.js'
 import { svgFacts } from '../svg.js'
 
@@ -28,26 +28,26 @@ describe('renderSvg', () => {
   })
 })
 
-describe('badgeParams', () => {
-  it('is NO_PARAMS without parameters, and for the default style', () => {
-    expect(badgeParams({})).toBe(NO_PARAMS)
-    expect(badgeParams({ style: 'flat' })).toBe(NO_PARAMS)
+describe('badgeOptions', () => {
+  it('is NO_OPTIONS without parameters, and for the default style', () => {
+    expect(badgeOptions({})).toBe(NO_OPTIONS)
+    expect(badgeOptions({ style: 'flat' })).toBe(NO_OPTIONS)
   })
 
   it('normalises colours: hex with or without #, any case', () => {
-    expect(badgeParams({ color: 'FF8800' }).color).toBe('#ff8800')
-    expect(badgeParams({ color: '#f80' }).color).toBe('#f80')
-    expect(badgeParams({ labelColor: 'blue' }).labelColor).toBe('blue')
+    expect(badgeOptions({ color: 'FF8800' }).color).toBe('#ff8800')
+    expect(badgeOptions({ color: '#f80' }).color).toBe('#f80')
+    expect(badgeOptions({ labelColor: 'blue' }).labelColor).toBe('blue')
   })
 
   it('has one canonical key for the same parameters', () => {
-    const a = badgeParams({ color: 'ff8800', style: 'plastic', label: 'a&b' })
-    const b = badgeParams({ label: 'a&b', style: 'plastic', color: '#FF8800' })
+    const a = badgeOptions({ color: 'ff8800', style: 'plastic', label: 'a&b' })
+    const b = badgeOptions({ label: 'a&b', style: 'plastic', color: '#FF8800' })
     expect(a.key).toBe(b.key)
-    expect(a.key).toBe('style=plastic&label=a%26b&color=%23ff8800')
+    expect(a.key).toBe('?style=plastic&label=a%26b&color=%23ff8800')
   })
 
   it('keeps an empty label (it hides the left side)', () => {
-    expect(badgeParams({ label: '' })).toMatchObject({ label: '', key: 'label=' })
+    expect(badgeOptions({ label: '' })).toMatchObject({ label: '', key: '?label=' })
   })
 })

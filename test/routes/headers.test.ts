@@ -177,9 +177,9 @@ describe('compression', () => {
     const app = await ready()
     const list = await app.inject({ url: '/components.json', headers: { 'accept-encoding': 'br' } })
     expect(list.headers['content-encoding']).toBe('br')
-    const before = app.representations.stats()
+    const before = app.caches.documents.stats()
     await app.inject({ url: '/components.json', headers: { 'accept-encoding': 'gzip' } })
-    expect(app.representations.stats().misses).toBe(before.misses)
+    expect(app.caches.documents.stats().prepared).toBe(before.prepared)
 
     for (const url of ['/badge.json', ...SVG_ROUTES]) {
       const response = await app.inject({ url, headers: { 'accept-encoding': 'br, gzip' } })

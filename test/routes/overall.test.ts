@@ -1,10 +1,9 @@
-import { Value } from 'typebox/value'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { matchesSchema, STATUS_BADGE_JSON } from '../schema.js'
 import type { App } from '../../src/app.js'
 import { BADGE_COLORS } from '../../src/badge/colors.js'
 import { SCENARIO_NAMES, type ScenarioName } from '../../src/dev/scenarios.js'
 import type { SimReply, Simulator } from '../../src/dev/simulator.js'
-import { StatusBadgeJson } from '../../src/routes/schemas.js'
 import { buildTestApp, firstPolls, startTestUpstream } from '../helper.js'
 import { svgFacts } from '../svg.js'
 
@@ -70,7 +69,7 @@ describe.each(SCENARIO_NAMES)('upstream state %s', (scenario) => {
     expect(response.statusCode).toBe(200)
     expect(response.headers['content-type']).toBe('application/json; charset=utf-8')
     const body: unknown = response.json()
-    expect(Value.Check(StatusBadgeJson, body)).toBe(true)
+    expect(matchesSchema(STATUS_BADGE_JSON, body)).toBe(true)
     expect(body).toEqual({
       status: scenario,
       label: 'status',

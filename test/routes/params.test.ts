@@ -138,8 +138,8 @@ describe('the rendered-SVG cache', () => {
       const later = await heapAfter(8_000)
       // 8000 more badges kept would be over 11 MB.
       expect(later - filled).toBeLessThan(4 * 1024 * 1024)
-      const stats = server.representations.stats()
-      expect(stats.misses).toBeGreaterThanOrEqual(24_000)
+      const stats = server.caches.badges.stats()
+      expect(stats.prepared).toBeGreaterThanOrEqual(24_000)
       expect(stats.entries).toBeLessThan(24_000)
     } finally {
       await server.close()
@@ -148,11 +148,11 @@ describe('the rendered-SVG cache', () => {
 
   it('renders a repeated request once', async () => {
     await app.inject('/badge.svg?style=plastic&color=blue')
-    const before = app.representations.stats()
+    const before = app.caches.badges.stats()
     await app.inject('/badge.svg?color=blue&style=plastic')
     await app.inject('/badge.svg?style=plastic&utm_source=readme&color=blue')
-    const after = app.representations.stats()
-    expect(after.misses).toBe(before.misses)
+    const after = app.caches.badges.stats()
+    expect(after.prepared).toBe(before.prepared)
     expect(after.hits - before.hits).toBe(2)
   })
 })

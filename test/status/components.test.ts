@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { createComponentCatalog } from '../../src/status/components.js'
+import { createComponentCatalog, createComponentIndex } from '../../src/status/components.js'
 import { monitorState } from '../../src/status/monitor-state.js'
-import type { SnapshotView } from '../../src/status/view.js'
+import type { Snapshot } from '../../src/status/snapshot.js'
 import type { MonitorsData } from '../../src/upstream/schema.js'
 
 const DATA: MonitorsData = {
@@ -12,14 +12,19 @@ const DATA: MonitorsData = {
   ],
   skipped: 0,
 }
-const view = (data: MonitorsData | undefined, last = data): SnapshotView<MonitorsData> => ({
-  data,
-  last,
-  updatedAt: last ? '2026-11-26T12:00:00.000Z' : null,
-  stale: false,
-  asOf: 0,
-  validUntil: Number.POSITIVE_INFINITY,
-})
+/** What the catalog reads of a snapshot: the monitors' view and their index. */
+const view = (data: MonitorsData | undefined, last = data): Snapshot =>
+  ({
+    monitors: {
+      data,
+      last,
+      updatedAt: last ? '2026-11-26T12:00:00.000Z' : null,
+      stale: false,
+      asOf: 0,
+      validUntil: Number.POSITIVE_INFINITY,
+    },
+    components: createComponentIndex(last),
+  }) as unknown as Snapshot
 
 describe('monitorState', () => {
   it.each([
@@ -63,7 +68,7 @@ describe('createComponentCatalog', () => {
 
   it('says unknown for a public id until /monitors has answered once', () => {
     const catalog = createComponentCatalog('*')
-    expect(catalog.lookup(view(undefined), '7')).toEqual({ kind: 'unknown', id: '7', name: undefined })
+    expect(catalog.lookup(view(undefined), '7')).toEqual({ kind: 'unknown', id: '7' })
     expect(catalog.list(view(undefined))).toEqual([])
   })
 
@@ -75,5 +80,15 @@ describe('createComponentCatalog', () => {
       component: { id: '1', name: 'Web', state: 'unknown' },
     })
     expect(catalog.lookup(expired, '9')).toEqual({ kind: 'not-found' })
+  })
+
+  it('keeps the first of monitors listed twice under one id, in the list and in lookups', () => {
+    const catalog = createComponentCatalog('*')
+    const twice = view({
+      monitors: [...DATA.monitors, { id: '1', name: 'Web again', status: 'down', active: true }],
+      skipped: 0,
+    })
+    expect(catalog.list(twice).map((c) => c.id)).toEqual(['1', '2', '3'])
+    expect(catalog.lookup(twice, '1')).toEqual({ kind: 'found', component: { id: '1', name: 'Web', state: 'up' } })
   })
 })

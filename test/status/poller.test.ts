@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { UpstreamRateLimitedError, UpstreamUnavailableError } from '../../src/errors.js'
+import { UpstreamRateLimitedError, UpstreamUnavailableError } from '../../src/upstream/errors.js'
 import { createPoller, type Poller } from '../../src/status/poller.js'
 import type { UpstreamClient } from '../../src/upstream/client.js'
 import type { MonitorsData, StatusData } from '../../src/upstream/schema.js'

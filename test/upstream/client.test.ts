@@ -5,8 +5,8 @@ import {
   UpstreamRateLimitedError,
   UpstreamUnauthorizedError,
   UpstreamUnavailableError,
-} from '../../src/errors.js'
-import { Secret } from '../../src/secret.js'
+} from '../../src/upstream/errors.js'
+import { Secret } from '../../src/config/secret.js'
 import { createUpstreamClient, MAX_BODY_BYTES, type UpstreamClient } from '../../src/upstream/client.js'
 import { refusedUrl, startTestUpstream, TEST_API_KEY } from '../helper.js'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { count, flag, id, parseUpstreamTime, percentage, text, timestamp } from '../../src/upstream/lenient.js'
-import { monitor, statusData } from '../../src/upstream/schema.js'
+import { isStatusEnvelope, readMonitors, readStatus } from '../../src/upstream/schema.js'
 
 describe('lenient readers', () => {
   it.each([
@@ -17,7 +17,7 @@ describe('lenient readers', () => {
     ['four', undefined],
     [true, undefined],
   ])('count %j → %j', (input, expected) => {
-    expect(count.parse(input)).toBe(expected)
+    expect(count(input)).toBe(expected)
   })
 
   it.each([
@@ -30,7 +30,7 @@ describe('lenient readers', () => {
     ['-3', undefined],
     ['n/a', undefined],
   ])('percentage %j → %j', (input, expected) => {
-    expect(percentage.parse(input)).toBe(expected)
+    expect(percentage(input)).toBe(expected)
   })
 
   it.each([
@@ -45,21 +45,22 @@ describe('lenient readers', () => {
     [2, undefined],
     ['maybe', undefined],
   ])('flag %j → %j', (input, expected) => {
-    expect(flag.parse(input)).toBe(expected)
+    expect(flag(input)).toBe(expected)
   })
 
   it('reads text from strings and numbers', () => {
-    expect(text.parse('  Web Server ')).toBe('Web Server')
-    expect(text.parse(42)).toBe('42')
-    expect(text.parse({})).toBeUndefined()
+    expect(text('  Web Server ')).toBe('Web Server')
+    expect(text(42)).toBe('42')
+    expect(text({})).toBeUndefined()
   })
 
   it('reads ids as numbers or URL-safe strings', () => {
-    expect(id.parse(1)).toBe('1')
-    expect(id.parse('17')).toBe('17')
-    expect(id.parse('web-1')).toBe('web-1')
-    expect(id.safeParse('../etc').success).toBe(false)
-    expect(id.safeParse(-1).success).toBe(false)
+    expect(id(1)).toBe('1')
+    expect(id('17')).toBe('17')
+    expect(id('web-1')).toBe('web-1')
+    expect(id('../etc')).toBeUndefined()
+    expect(id(-1)).toBeUndefined()
+    expect(id(2 ** 60)).toBeUndefined()
   })
 })
 
@@ -75,13 +76,13 @@ describe('timestamps', () => {
     ['12/02/2026', undefined],
   ])('%j → %j', (input, expected) => {
     expect(parseUpstreamTime(input)).toBe(expected)
-    expect(timestamp.parse(input)).toBe(expected)
+    expect(timestamp(input)).toBe(expected)
   })
 })
 
-describe('statusData', () => {
+describe('readStatus', () => {
   it('reads the documented example', () => {
-    const data = statusData.parse({
+    const data = readStatus({
       status: { total: 5, up: 4, down: 1, pending: 0, paused: 0, overall_status: 'degraded', uptime_percentage: 80.0 },
       active_incidents: [],
       timestamp: '2026-02-07T12:00:00+00:00',
@@ -96,7 +97,7 @@ describe('statusData', () => {
   })
 
   it('reads PHP-style strings and ignores unknown fields', () => {
-    const data = statusData.parse({
+    const data = readStatus({
       status: {
         total: '5',
         up: '4',
@@ -116,28 +117,39 @@ describe('statusData', () => {
   })
 
   it('tolerates missing fields but not a missing status object', () => {
-    expect(statusData.parse({ status: {} }).counts.total).toBeUndefined()
-    expect(statusData.safeParse({}).success).toBe(false)
-    expect(statusData.safeParse({ status: 'up' }).success).toBe(false)
+    expect(readStatus({ status: {} }).counts.total).toBeUndefined()
+    expect(isStatusEnvelope({ success: true, data: {} })).toBe(false)
+    expect(isStatusEnvelope({ success: true, data: { status: 'up' } })).toBe(false)
+    expect(isStatusEnvelope({ success: '1', data: { status: {} } })).toBe(true)
+    expect(isStatusEnvelope({ success: false, data: { status: {} } })).toBe(false)
   })
 })
 
-describe('monitor', () => {
+describe('readMonitors', () => {
   it('keeps what badges need and drops target and type', () => {
-    const parsed = monitor.parse({
-      id: '3',
-      name: 'DB',
-      type: 'tcp',
-      target: '10.0.0.3:5432',
-      status: 'down',
-      is_active: '1',
-      created_at: '2026-01-01 00:00:00',
-    })
-    expect(parsed).toEqual({ id: '3', name: 'DB', status: 'down', active: true })
+    const parsed = readMonitors([
+      {
+        id: '3',
+        name: 'DB',
+        type: 'tcp',
+        target: '10.0.0.3:5432',
+        status: 'down',
+        is_active: '1',
+        created_at: '2026-01-01 00:00:00',
+      },
+    ])
+    expect(parsed).toEqual({ monitors: [{ id: '3', name: 'DB', status: 'down', active: true }], skipped: 0 })
     expect(JSON.stringify(parsed)).not.toContain('10.0.0.3')
   })
 
   it('names a nameless monitor after its id', () => {
-    expect(monitor.parse({ id: 9 }).name).toBe('monitor 9')
+    expect(readMonitors([{ id: 9 }]).monitors[0]?.name).toBe('monitor 9')
+  })
+
+  it('leaves out items without a usable id, counting them', () => {
+    expect(readMonitors([{ id: '../x' }, 'up', null, { name: 'no id' }, { id: 1 }])).toEqual({
+      monitors: [{ id: '1', name: 'monitor 1', status: undefined, active: undefined }],
+      skipped: 4,
+    })
   })
 })

@@ -1,4 +1,4 @@
-import type { PollOutcome, Resource, ResourceData, Snapshot } from './poller.js'
+import type { PollOutcome, Resource, ResourceData, ResourceSnapshot } from './poller.js'
 
 export interface Freshness {
   /** How long a snapshot is fresh: CACHE_TTL_SECONDS. */
@@ -15,7 +15,7 @@ export interface Freshness {
  * whether it is stale. `asOf` is when these facts last changed (it feeds
  * Last-Modified); `validUntil` is when time alone will change them.
  */
-export interface SnapshotView<T> {
+export interface ResourceView<T> {
   readonly data: T | undefined
   /** The last snapshot's data even when too old to show (names outlive states). */
   readonly last: T | undefined
@@ -32,13 +32,13 @@ export interface SnapshotView<T> {
  * less than a poll's grace so that a slow poll cannot blank the badge; after
  * that, no data: unknown.
  */
-export function snapshotView<R extends Resource>(
-  snapshot: Snapshot<R> | undefined,
+export function resourceView<R extends Resource>(
+  snapshot: ResourceSnapshot<R> | undefined,
   lastOutcome: PollOutcome | undefined,
   now: number,
   freshness: Freshness,
   startedAt: number,
-): SnapshotView<ResourceData[R]> {
+): ResourceView<ResourceData[R]> {
   const failed = lastOutcome?.ok === false
   const never = Number.POSITIVE_INFINITY
   if (!snapshot) {

@@ -16,6 +16,11 @@ export class DebugRequestLog extends LogController {
       super.requestCompleted(error, request, reply)
       return
     }
-    reply.log.debug({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed')
+    if (reply.log.level !== 'debug' && reply.log.level !== 'trace') return
+    // The request id here, not in a child logger made for every request (src/app.ts).
+    reply.log.debug(
+      { reqId: request.id, req: request, res: reply, responseTime: reply.elapsedTime },
+      'request completed',
+    )
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { PollOutcome, Snapshot } from '../../src/status/poller.js'
-import { snapshotView } from '../../src/status/view.js'
+import type { PollOutcome, ResourceSnapshot } from '../../src/status/poller.js'
+import { resourceView } from '../../src/status/freshness.js'
 import type { StatusData } from '../../src/upstream/schema.js'
 
 const TTL = 300_000
@@ -18,7 +18,7 @@ const data: StatusData = {
   activeIncidents: 0,
   upstreamTime: undefined,
 }
-const snapshot: Snapshot<'status'> = { resource: 'status', data, fetchedAt: FETCHED }
+const snapshot: ResourceSnapshot<'status'> = { resource: 'status', data, fetchedAt: FETCHED }
 const updatedAt = new Date(FETCHED).toISOString()
 const ok: PollOutcome = { ok: true, at: FETCHED, durationMs: 5 }
 const failedAt = (at: number): PollOutcome => ({
@@ -28,9 +28,9 @@ const failedAt = (at: number): PollOutcome => ({
   error: { code: 'UPSTREAM_UNAVAILABLE', reason: 'unavailable', upstreamStatus: 500 },
 })
 
-describe('snapshotView', () => {
+describe('resourceView', () => {
   it('has no data and no time before the first poll', () => {
-    expect(snapshotView(undefined, undefined, 2_000, freshness, STARTED)).toEqual({
+    expect(resourceView(undefined, undefined, 2_000, freshness, STARTED)).toEqual({
       data: undefined,
       last: undefined,
       updatedAt: null,
@@ -41,7 +41,7 @@ describe('snapshotView', () => {
   })
 
   it('is stale with no data when the first poll failed', () => {
-    expect(snapshotView(undefined, failedAt(3_000), 4_000, freshness, STARTED)).toEqual({
+    expect(resourceView(undefined, failedAt(3_000), 4_000, freshness, STARTED)).toEqual({
       data: undefined,
       last: undefined,
       updatedAt: null,
@@ -52,7 +52,7 @@ describe('snapshotView', () => {
   })
 
   it('serves a fresh snapshot, valid until its poll is overdue', () => {
-    expect(snapshotView(snapshot, ok, FETCHED + 1_000, freshness, STARTED)).toEqual({
+    expect(resourceView(snapshot, ok, FETCHED + 1_000, freshness, STARTED)).toEqual({
       data,
       last: data,
       updatedAt,
@@ -63,11 +63,11 @@ describe('snapshotView', () => {
   })
 
   it('is not stale while the poll due at the TTL is under way', () => {
-    expect(snapshotView(snapshot, ok, FETCHED + TTL + GRACE, freshness, STARTED).stale).toBe(false)
+    expect(resourceView(snapshot, ok, FETCHED + TTL + GRACE, freshness, STARTED).stale).toBe(false)
   })
 
   it('is stale once that poll is overdue, though none failed (a rate-limit hold)', () => {
-    expect(snapshotView(snapshot, ok, FETCHED + TTL + GRACE + 1, freshness, STARTED)).toEqual({
+    expect(resourceView(snapshot, ok, FETCHED + TTL + GRACE + 1, freshness, STARTED)).toEqual({
       data,
       last: data,
       updatedAt,
@@ -80,13 +80,13 @@ describe('snapshotView', () => {
   it('serves the snapshot marked stale while polls fail, up to TTL + stale-if-error', () => {
     const failure = failedAt(FETCHED + TTL + 200)
     const last = FETCHED + TTL + SIE
-    expect(snapshotView(snapshot, failure, FETCHED + TTL + 300, freshness, STARTED)).toMatchObject({
+    expect(resourceView(snapshot, failure, FETCHED + TTL + 300, freshness, STARTED)).toMatchObject({
       data,
       stale: true,
       asOf: FETCHED + TTL + 200,
     })
-    expect(snapshotView(snapshot, failure, last, freshness, STARTED)).toMatchObject({ data, stale: true })
-    expect(snapshotView(snapshot, failure, last + 1, freshness, STARTED)).toEqual({
+    expect(resourceView(snapshot, failure, last, freshness, STARTED)).toMatchObject({ data, stale: true })
+    expect(resourceView(snapshot, failure, last + 1, freshness, STARTED)).toEqual({
       data: undefined,
       last: data,
       updatedAt,
@@ -97,7 +97,7 @@ describe('snapshotView', () => {
   })
 
   it('drops data too old to show even when no poll failed', () => {
-    expect(snapshotView(snapshot, ok, FETCHED + TTL + SIE + 1, freshness, STARTED)).toMatchObject({
+    expect(resourceView(snapshot, ok, FETCHED + TTL + SIE + 1, freshness, STARTED)).toMatchObject({
       data: undefined,
       stale: true,
     })
@@ -105,7 +105,7 @@ describe('snapshotView', () => {
 
   it('never blanks the badge during a slow poll, even with no stale-if-error window', () => {
     const strict = { ...freshness, staleIfErrorMs: 0 }
-    expect(snapshotView(snapshot, ok, FETCHED + TTL + GRACE, strict, STARTED).data).toBe(data)
-    expect(snapshotView(snapshot, ok, FETCHED + TTL + GRACE + 1, strict, STARTED).data).toBeUndefined()
+    expect(resourceView(snapshot, ok, FETCHED + TTL + GRACE, strict, STARTED).data).toBe(data)
+    expect(resourceView(snapshot, ok, FETCHED + TTL + GRACE + 1, strict, STARTED).data).toBeUndefined()
   })
 })

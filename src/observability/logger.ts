@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino'
-import type { Config } from './config.js'
+import type { Config } from '../config.js'
 
 /**
  * Wherever headers could be logged (Fastify's request serializer logs none,

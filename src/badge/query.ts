@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify'
-import { Type, type Static } from 'typebox'
+import type { FromSchema } from 'json-schema-to-ts'
 import { BADGE_COLORS } from './colors.js'
 import type { BadgeError } from './faces.js'
 import { BADGE_STYLES, type BadgeStyle } from './render.js'
@@ -22,15 +22,21 @@ const COLOR_PATTERN = `^(#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})|${COLOR_NAMES.join('|
 const TEXT_PATTERN = '^[^\\u0000-\\u001f\\u007f\\ufffe\\uffff]*$'
 export const MAX_LABEL_LENGTH = 64
 
-/** Query parameters of the SVG routes; any others are ignored. */
-export const BadgeQuery = Type.Object({
-  style: Type.Optional(Type.Enum(BADGE_STYLES)),
-  label: Type.Optional(Type.String({ maxLength: MAX_LABEL_LENGTH, pattern: TEXT_PATTERN })),
-  labelColor: Type.Optional(Type.String({ pattern: COLOR_PATTERN })),
-  color: Type.Optional(Type.String({ pattern: COLOR_PATTERN })),
-})
+/** Query parameters of the image routes; any others are ignored. */
+export const BADGE_QUERY = {
+  type: 'object',
+  properties: {
+    style: { type: 'string', enum: BADGE_STYLES },
+    label: { type: 'string', maxLength: MAX_LABEL_LENGTH, pattern: TEXT_PATTERN },
+    labelColor: { type: 'string', pattern: COLOR_PATTERN },
+    color: { type: 'string', pattern: COLOR_PATTERN },
+  },
+} as const
 
-export interface BadgeParams {
+export type BadgeQuery = FromSchema<typeof BADGE_QUERY>
+
+/** The query parameters of an image, in canonical form. */
+export interface BadgeOptions {
   readonly style: BadgeStyle | undefined
   /** "" hides the left-hand side. */
   readonly label: string | undefined
@@ -40,7 +46,7 @@ export interface BadgeParams {
   readonly key: string
 }
 
-export const NO_PARAMS: BadgeParams = {
+export const NO_OPTIONS: BadgeOptions = {
   style: undefined,
   label: undefined,
   labelColor: undefined,
@@ -54,7 +60,16 @@ function normalColor(color: string | undefined): string | undefined {
   return hex ? `#${hex.toLowerCase()}` : color
 }
 
-export function badgeParams(query: Static<typeof BadgeQuery>): BadgeParams {
+/** Validated query → options; the plain badge (no parameter) is one shared object. */
+export function badgeOptions(query: BadgeQuery): BadgeOptions {
+  if (
+    query.style === undefined &&
+    query.label === undefined &&
+    query.labelColor === undefined &&
+    query.color === undefined
+  ) {
+    return NO_OPTIONS
+  }
   const style = query.style === 'flat' ? undefined : query.style
   const labelColor = normalColor(query.labelColor)
   const color = normalColor(query.color)
@@ -63,7 +78,13 @@ export function badgeParams(query: Static<typeof BadgeQuery>): BadgeParams {
     .filter(([, value]) => value !== undefined)
     .map(([name, value]) => `${name}=${encodeURIComponent(value ?? '')}`)
     .join('&')
-  return key ? { ...parts, key } : NO_PARAMS
+  return key ? { ...parts, key: `?${key}` } : NO_OPTIONS
+}
+
+/** The style of an error badge: the one asked for, when it is itself valid. */
+export function requestedStyle(query: unknown): BadgeStyle | undefined {
+  const style = (query as { style?: unknown } | undefined)?.style
+  return (BADGE_STYLES as readonly unknown[]).includes(style) && style !== 'flat' ? (style as BadgeStyle) : undefined
 }
 
 /**

@@ -1,22 +1,19 @@
-import type { FastifyInstance } from 'fastify'
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
-import { BADGE_ERROR_HEADER } from './badge/formats.js'
-import type { RepresentationCache } from './http/representation.js'
-import { RESOURCES, type Clock, type PollOutcome, type Poller, type Resource } from './status/poller.js'
-
-/** Route label for answers no route gave (the not-found handler). */
-export const UNMATCHED_ROUTE = '(unmatched)'
+import type { VariantCache } from '../http/variants.js'
+import { RESOURCES, type Clock, type PollOutcome, type Poller, type Resource } from '../status/poller.js'
+import type { ResponseCounts } from './response-counts.js'
 
 export interface Metrics {
   readonly registry: Registry
   readonly observePoll: (resource: Resource, outcome: PollOutcome) => void
-  /** `route` is the route's pattern, never the raw URL: label values stay few. */
-  readonly observeResponse: (route: string, statusCode: number, badgeError: string | undefined) => void
 }
 
 export interface MetricsSources {
   readonly poller: () => Poller
-  readonly representations: RepresentationCache
+  /** Answers counted on the request path (src/http/responder.ts). */
+  readonly counts: ResponseCounts
+  /** The byte-bounded caches of prepared answers. */
+  readonly caches: readonly VariantCache[]
   readonly clock: Clock
 }
 
@@ -27,14 +24,39 @@ const OUTCOMES: Readonly<Record<string, string>> = {
   UPSTREAM_INVALID_RESPONSE: 'invalid_response',
 }
 
+/** A counter whose value is read at scrape time from numbers kept elsewhere. */
+function countedAtScrape(
+  name: string,
+  help: string,
+  registry: Registry,
+  read: (set: (value: number, labels?: Record<string, string>) => void) => void,
+  labelNames: readonly string[] = [],
+): void {
+  new Counter({
+    name,
+    help,
+    labelNames,
+    registers: [registry],
+    collect() {
+      this.reset()
+      read((value, labels) => {
+        if (labels) this.inc(labels, value)
+        else this.inc(value)
+      })
+    },
+  })
+}
+
 /**
  * Prometheus metrics in a registry of the app's own (tests build many apps).
- * Counters move as things happen; ages and cache sizes are read at scrape.
+ * Poll outcomes are observed as they happen; answers, cache figures and ages
+ * are read at scrape, from the plain counters the request path keeps.
  */
-export function createMetrics({ poller, representations, clock }: MetricsSources): Metrics {
+export function createMetrics({ poller, counts, caches, clock }: MetricsSources): Metrics {
   const registry = new Registry()
   const registers = [registry]
   collectDefaultMetrics({ register: registry })
+  const cacheStats = () => caches.map((cache) => cache.stats())
 
   const upstreamRequests = new Counter({
     name: 'badge_proxy_upstream_requests_total',
@@ -77,42 +99,48 @@ export function createMetrics({ poller, representations, clock }: MetricsSources
       for (const resource of RESOURCES) this.set({ resource }, poller().state(resource).consecutiveFailures)
     },
   })
-  const requests = new Counter({
-    name: 'badge_proxy_http_requests_total',
-    help: 'Answers served, by route pattern and status code (304: not modified)',
-    labelNames: ['route', 'status'] as const,
-    registers,
-  })
-  const errorBadges = new Counter({
-    name: 'badge_proxy_error_badges_total',
-    help: 'Error answers (badges and JSON), by reason',
-    labelNames: ['reason'] as const,
-    registers,
-  })
-  new Counter({
-    name: 'badge_proxy_render_cache_hits_total',
-    help: 'Requests served from an already prepared representation',
-    registers,
-    collect() {
-      this.reset()
-      this.inc(representations.stats().hits)
+  countedAtScrape(
+    'badge_proxy_http_requests_total',
+    'Answers served, by route pattern and status code (304: not modified)',
+    registry,
+    (set) => {
+      for (const [route, statuses] of counts.responses()) {
+        for (const [status, n] of statuses) set(n, { route, status: String(status) })
+      }
     },
-  })
-  new Counter({
-    name: 'badge_proxy_render_cache_misses_total',
-    help: 'Representations prepared (rendered, serialised, compressed)',
-    registers,
-    collect() {
-      this.reset()
-      this.inc(representations.stats().misses)
+    ['route', 'status'],
+  )
+  countedAtScrape(
+    'badge_proxy_error_badges_total',
+    'Error answers (badges and JSON), by reason',
+    registry,
+    (set) => {
+      for (const [reason, n] of counts.errors()) set(n, { reason })
     },
-  })
+    ['reason'],
+  )
+  countedAtScrape(
+    'badge_proxy_render_cache_hits_total',
+    'Requests served from an already prepared representation',
+    registry,
+    (set) => {
+      set(cacheStats().reduce((sum, s) => sum + s.hits + s.confirmed, 0))
+    },
+  )
+  countedAtScrape(
+    'badge_proxy_render_cache_misses_total',
+    'Representations prepared (rendered, serialised, compressed)',
+    registry,
+    (set) => {
+      set(cacheStats().reduce((sum, s) => sum + s.prepared, 0))
+    },
+  )
   new Gauge({
     name: 'badge_proxy_render_cache_bytes',
     help: 'Bytes held by prepared representations (bounded)',
     registers,
     collect() {
-      this.set(representations.stats().bytes)
+      this.set(cacheStats().reduce((sum, s) => sum + s.bytes, 0))
     },
   })
 
@@ -124,30 +152,5 @@ export function createMetrics({ poller, representations, clock }: MetricsSources
       upstreamDuration.observe({ endpoint: `/${resource}` }, outcome.durationMs / 1000)
       polls.inc({ resource, result: outcome.ok ? 'ok' : 'error' })
     },
-    observeResponse: (route, statusCode, badgeError) => {
-      requests.inc({ route, status: String(statusCode) })
-      if (badgeError) errorBadges.inc({ reason: badgeError })
-    },
   }
-}
-
-/**
- * Counts every route's answers, labelled by the route's pattern: each route
- * gets an onResponse hook of its own with the pattern in hand, so the hot
- * path reads no route options per request.
- */
-export function countResponses(app: FastifyInstance, metrics: Metrics): void {
-  app.addHook('onRoute', function countRouteResponses(route) {
-    const pattern = route.url
-    const count = function countResponse(
-      _request: unknown,
-      reply: { statusCode: number; getHeader(name: string): unknown },
-      done: () => void,
-    ) {
-      const error = reply.getHeader(BADGE_ERROR_HEADER)
-      metrics.observeResponse(pattern, reply.statusCode, typeof error === 'string' ? error : undefined)
-      done()
-    }
-    route.onResponse = [...[route.onResponse ?? []].flat(), count] as typeof route.onResponse
-  })
 }

@@ -1,10 +1,13 @@
 import type { FastifyInstance } from 'fastify'
-import type { Poller } from './status/poller.js'
+import type { Poller } from './poller.js'
+import type { SnapshotStore } from './snapshot.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The background poller; tests (and metrics) read it. */
     poller: Poller
+    /** The snapshots the request path reads. */
+    snapshots: SnapshotStore
     /** Stops polling and turns /readyz to 503; close() still drains requests. */
     beginShutdown(): void
   }
@@ -12,11 +15,17 @@ declare module 'fastify' {
 
 /**
  * The poller's life follows the app's: polling starts when the app is ready
- * and stops when shutdown begins. Returns whether shutdown has begun.
+ * and stops when shutdown begins; the snapshot store's timer stops at close.
+ * Returns whether shutdown has begun.
  */
-export function wireLifecycle(app: FastifyInstance, poller: Poller): { isClosing: () => boolean } {
+export function wireLifecycle(
+  app: FastifyInstance,
+  poller: Poller,
+  snapshots: SnapshotStore,
+): { isClosing: () => boolean } {
   let closing = false
   app.decorate('poller', poller)
+  app.decorate('snapshots', snapshots)
   app.decorate('beginShutdown', function beginShutdown() {
     closing = true
     poller.stop()
@@ -27,11 +36,8 @@ export function wireLifecycle(app: FastifyInstance, poller: Poller): { isClosing
   app.addHook('preClose', async function stopPolling() {
     app.beginShutdown()
   })
-  // close() ends only idle keep-alive sockets; one busy at that moment would
-  // linger after its answer until the keep-alive timeout. Ask it to close.
-  app.addHook('onSend', function closeConnectionWhenClosing(_request, reply, payload, done) {
-    if (closing) reply.header('connection', 'close')
-    done(null, payload)
+  app.addHook('onClose', async function stopSnapshots() {
+    snapshots.close()
   })
   return { isClosing: () => closing }
 }

@@ -5,8 +5,8 @@ interface PackageJson {
   readonly version: string
 }
 
-// The same relative path from src/ (tests) and dist/ (build): both sit beside package.json.
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as PackageJson
+// The same relative path from src/config/ (tests) and dist/config/ (build): both two levels under package.json.
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as PackageJson
 
 export const PACKAGE_NAME = pkg.name
 export const VERSION = pkg.version
