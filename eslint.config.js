@@ -4,7 +4,7 @@ import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'test-results/', 'node_modules/'] },
+  { ignores: ['dist/', 'coverage/', 'test-results/', 'node_modules/', 'bench/tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

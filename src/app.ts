@@ -8,6 +8,7 @@ import { jsonFormat } from './badge/formats/json.js'
 import { shieldsFormat } from './badge/formats/shields.js'
 import { svgFormat } from './badge/formats/svg.js'
 import { createBadgeRegistry } from './badge/registry.js'
+import { lazySerializerCompiler } from './badge/serializer.js'
 import { componentSubject } from './badge/subjects/component.js'
 import { overallSubject } from './badge/subjects/overall.js'
 import { uptimeSubject } from './badge/subjects/uptime.js'
@@ -15,7 +16,7 @@ import type { Config } from './config.js'
 import { USER_AGENT, VERSION } from './config/version.js'
 import { createResponder } from './http/responder.js'
 import { corsOptions, HELMET_OPTIONS } from './http/security.js'
-import { createVariantCache } from './http/variants.js'
+import { createAdmission, createVariantCache } from './http/variants.js'
 import { landingRoutes } from './landing/route.js'
 import { createLogger } from './observability/logger.js'
 import { createMetrics } from './observability/metrics.js'
@@ -57,6 +58,13 @@ export const CACHE_BOUNDS = {
   originPages: 4 * 1024 * 1024,
 } as const
 
+/**
+ * New entries per second the caches whose keys clients choose may keep
+ * (http/variants.ts, createAdmission): far above what pages that embed
+ * badges need, far below what churns the heap.
+ */
+export const ADMISSIONS_PER_SECOND = { badges: 50, originPages: 5 } as const
+
 declare module 'fastify' {
   interface FastifyInstance {
     /** The prepared answers, by cache: tests and metrics read their stats. */
@@ -89,7 +97,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       userAgent: USER_AGENT,
     })
   const caches = {
-    badges: createVariantCache({ maxBytes: CACHE_BOUNDS.badges }),
+    badges: createVariantCache({
+      maxBytes: CACHE_BOUNDS.badges,
+      admission: createAdmission(ADMISSIONS_PER_SECOND.badges),
+    }),
     errors: createVariantCache({ maxBytes: CACHE_BOUNDS.errors }),
     documents: createVariantCache({ maxBytes: CACHE_BOUNDS.documents }),
     pages: createVariantCache({ maxBytes: CACHE_BOUNDS.pages }),
@@ -148,6 +159,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     // A URL the router cannot decode still gets an answer in its format.
     frameworkErrors: fallbacks.badUrl,
   })
+  app.setSerializerCompiler(lazySerializerCompiler)
   closing = wireLifecycle(app, poller, snapshots).isClosing
   app.decorate('caches', caches)
 
@@ -166,6 +178,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       version: VERSION,
       pages: caches.pages,
       originPagesMaxBytes: CACHE_BOUNDS.originPages,
+      originPagesAdmission: createAdmission(ADMISSIONS_PER_SECOND.originPages),
       send,
     })
   })

@@ -1,4 +1,4 @@
-import envSchema from 'env-schema'
+import { Ajv } from 'ajv'
 import type { FromSchema } from 'json-schema-to-ts'
 import {
   corsOrigins,
@@ -62,10 +62,13 @@ const integer = (fallback: number, minimum: number, maximum: number) =>
   ({ type: 'integer', minimum, maximum, default: fallback }) as const
 
 /**
- * The environment's schema, validated by env-schema (Fastify's own loader,
- * on the ajv that Fastify already runs). It says the syntax; the readers of
- * src/config/fields.ts say what JSON Schema cannot (a URL's parts, CIDR
- * ranges). Order is the documented order.
+ * The environment's schema, checked by ajv (the validator Fastify runs) the
+ * way env-schema would: defaults filled in, numbers coerced, every problem
+ * reported. env-schema itself is not used: it builds a second ajv with
+ * meta-schema validation when imported, some 5 MB of resident memory for a
+ * check made once (README, "Memory"). The schema says the syntax; the
+ * readers of src/config/fields.ts say what JSON Schema cannot (a URL's
+ * parts, CIDR ranges). Order is the documented order.
  */
 const ENV_SCHEMA = {
   type: 'object',
@@ -92,6 +95,11 @@ const ENV_SCHEMA = {
 } as const
 
 type Env = FromSchema<typeof ENV_SCHEMA>
+
+// The schema is ours and fixed (tests cover it): no need to validate it against the meta-schema.
+const checkEnv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, validateSchema: false }).compile<Env>(
+  ENV_SCHEMA,
+)
 type VariableName = keyof typeof ENV_SCHEMA.properties
 
 /** Every variable the service reads, in the order documented. */
@@ -152,15 +160,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     else present[name] = value
   }
 
-  let e: Env | undefined
-  try {
-    // env-schema adds `additionalProperties: false` to the schema it is given: a copy each time.
-    e = envSchema<Env>({ schema: structuredClone(ENV_SCHEMA), data: present, env: false })
-  } catch (err) {
-    const errors = (err as { errors?: SchemaError[] }).errors
-    if (!errors) throw err
-    problems.push(...schemaProblems(errors))
-  }
+  // Filled with defaults and coerced in place: a copy, so `present` keeps the strings read.
+  const checked: Record<string, unknown> = { ...present }
+  const e = checkEnv(checked) ? checked : undefined
+  if (!e) problems.push(...schemaProblems(checkEnv.errors ?? []))
 
   // What JSON Schema cannot say, read from the same strings so that every problem shows at once.
   const take = <T>(read: Read<T>): T | undefined => {

@@ -32,3 +32,51 @@ describe('npm run demo', () => {
     }
   })
 })
+
+describe('npm run simulator', () => {
+  it('runs the simulated upstream on its own, for `npm start` to poll', { timeout: 40_000 }, async () => {
+    const simulator = startProcess('node dist/dev/simulate.js', {
+      cwd: ROOT,
+      env: { SIMULATOR_PORT: '0', SIMULATOR_API_KEY: 'try-key', SIMULATOR_CYCLE_SECONDS: '0' },
+    })
+    try {
+      let url: string | undefined
+      while (!url) {
+        url = /MONITOR_API_URL=(http:\/\/127\.0\.0\.1:\d+\S*)/.exec(simulator.output.join('\n'))?.[1]
+        if (simulator.child.exitCode !== null) throw new Error(simulator.output.join('\n'))
+        await new Promise((r) => setTimeout(r, 100))
+      }
+      expect(simulator.output.join('\n')).toContain('MONITOR_API_KEY=try-key')
+      const refused = await fetch(`${url}/status`)
+      expect(refused.status).toBe(401)
+      const answered = await fetch(`${url}/status`, { headers: { 'x-api-key': 'try-key' } })
+      expect(await answered.json()).toMatchObject({
+        success: true,
+        data: { status: { overall_status: 'operational' } },
+      })
+
+      // And the service itself, as "Run it for real" says, against it.
+      const server = startProcess('node dist/server.js', {
+        cwd: ROOT,
+        env: { MONITOR_API_URL: url, MONITOR_API_KEY: 'try-key', PORT: '0', HOST: '127.0.0.1' },
+      })
+      try {
+        const base = await server.listening()
+        const badge = await fetch(`${base}/badge.json`)
+        expect(await badge.json()).toMatchObject({ status: 'operational' })
+      } finally {
+        server.child.kill('SIGTERM')
+        expect(await server.exited).toBe(0)
+      }
+    } finally {
+      simulator.child.kill('SIGTERM')
+      expect(await simulator.exited).toBe(0)
+    }
+  })
+
+  it('refuses a bad port with one line naming the variable', async () => {
+    const simulator = startProcess('node dist/dev/simulate.js', { cwd: ROOT, env: { SIMULATOR_PORT: 'high' } })
+    expect(await simulator.exited).toBe(1)
+    expect(simulator.output.join('\n')).toBe('simulator: SIMULATOR_PORT must be a whole number from 0 to 65535')
+  })
+})

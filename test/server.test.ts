@@ -31,6 +31,17 @@ describe('the server process', () => {
     const server = startProcess(startScript, { cwd: workdir, env: {} })
     expect(await server.exited).toBe(1)
     expect(server.output.join('\n')).toContain('MONITOR_API_KEY is required')
+    // No .env here: nothing to say about it.
+    expect(server.output.join('\n')).not.toMatch(/\.env|not found/i)
+  })
+
+  it('names a bad HOST as a configuration error', async () => {
+    const server = startProcess(startScript, {
+      cwd: workdir,
+      env: { MONITOR_API_KEY: TEST_API_KEY, HOST: 'not a host' },
+    })
+    expect(await server.exited).toBe(1)
+    expect(server.output.join('\n')).toContain('HOST must be an IP address')
   })
 
   it('names a bad variable without echoing the key', async () => {

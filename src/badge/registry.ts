@@ -71,7 +71,15 @@ export function createBadgeRegistry(options: BadgeRegistryOptions) {
       const badge = subject.badge(snapshot, params)
       if (!badge) return send(route.url, request, reply, errorAnswer(route.error('not found', request)))
       const content = route.content(badge, options)
-      const rep = variants.put(key, snapshot.generation, content.key, badge.view.asOf, () => content.prepare())
+      // Query parameters are the client's to invent: such a variant is kept only when admitted.
+      const rep = variants.put(
+        key,
+        snapshot.generation,
+        content.key,
+        badge.view.asOf,
+        () => content.prepare(),
+        options.key !== '',
+      )
       return send(route.url, request, reply, rep)
     }
 

@@ -1,3 +1,4 @@
+import '../node-version.js'
 import { buildApp } from '../app.js'
 import { ConfigError, loadConfig } from '../config.js'
 import { SCENARIO_NAMES } from './scenarios.js'

@@ -1,3 +1,4 @@
+import '../node-version.js'
 import { SCENARIO_NAMES, type ScenarioName } from './scenarios.js'
 import { startSimulator } from './simulator.js'
 

@@ -9,7 +9,7 @@ export const SIM_BASE_PATH = '/modules/addons/faciotech_monitor/api.php'
 export interface SimReply {
   readonly status?: number
   readonly headers?: Readonly<Record<string, string>>
-  /** A string is sent as is (HTML, malformed JSON); anything else as JSON. */
+  /** A string or a Buffer is sent as is (HTML, malformed JSON, gzip); anything else as JSON. */
   readonly body?: unknown
   /** Wait before answering (timeouts). */
   readonly delayMs?: number
@@ -134,7 +134,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       request.socket.destroy()
       return
     }
-    const body = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? null)
+    const body =
+      typeof reply.body === 'string' || Buffer.isBuffer(reply.body) ? reply.body : JSON.stringify(reply.body ?? null)
     response.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers })
     response.end(body)
   }

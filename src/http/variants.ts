@@ -12,9 +12,76 @@ interface Entry {
 export interface VariantCacheOptions {
   /** Bound on the bytes held (bodies, compressed forms, keys), whatever the variety of requests. */
   readonly maxBytes: number
+  /** For keys a client can make up (query parameters): see `createAdmission`. */
+  readonly admission?: Admission
+}
+
+/** Slots of the doorkeeper: 2^16 fingerprints, 256 KiB, allocated once. */
+const DOORKEEPER_SLOTS = 1 << 16
+
+/** FNV-1a over a string's UTF-16 code units, from a seed: two of them make an index and a fingerprint. */
+function fnv1a(text: string, seed: number): number {
+  let h = seed
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193)
+  return h >>> 0
+}
+
+/**
+ * Whether a key has been asked for before: a fixed table of fingerprints
+ * (the "doorkeeper" of TinyLFU; CDNs call it caching on the second hit).
+ * Lossy and bounded: a collision only forgets or, rarely, admits early.
+ */
+export function createDoorkeeper(slots = DOORKEEPER_SLOTS) {
+  const table = new Uint32Array(slots)
+  const mask = slots - 1
+  return {
+    /** Records `key`; true when it was recorded already. */
+    seen(key: string): boolean {
+      const index = fnv1a(key, 0x811c9dc5) & mask
+      const fingerprint = (fnv1a(key, 0x9e3779b9) | 1) >>> 0
+      if (table[index] === fingerprint) return true
+      table[index] = fingerprint
+      return false
+    },
+  }
+}
+
+export interface Admission {
+  /** Whether a new entry for `key` may be kept now. */
+  admit(key: string): boolean
+}
+
+/**
+ * Which new entries a cache keeps, when clients choose the keys: only a key
+ * asked for before (the doorkeeper), and at most `perSecond` of them (a token
+ * bucket holding one second's worth). Whatever is not kept is prepared, sent
+ * and dropped while still young. Why: V8 promotes a cache entry to the old
+ * generation, so a cache that a flood can churn makes dead entries there by
+ * the thousand a second, and V8 answers by growing the heap (a repeated
+ * flood of 200 000 URLs took the process past 350 MB; README, "Memory").
+ * Real traffic asks again for the few variants pages embed, at a handful of
+ * new ones a second, and is kept.
+ */
+export function createAdmission(perSecond: number, now: () => number = () => performance.now()): Admission {
+  const doorkeeper = createDoorkeeper()
+  let tokens = perSecond
+  let refilledAt = now()
+  return {
+    admit(key) {
+      if (!doorkeeper.seen(key)) return false
+      const at = now()
+      tokens = Math.min(perSecond, tokens + ((at - refilledAt) / 1000) * perSecond)
+      refilledAt = at
+      if (tokens < 1) return false
+      tokens -= 1
+      return true
+    },
+  }
 }
 
 export interface VariantStats {
+  /** Variants prepared for one request and not kept (their admission said no). */
+  readonly passed: number
   readonly entries: number
   readonly bytes: number
   readonly maxBytes: number
@@ -35,15 +102,18 @@ export interface VariantStats {
  * it, with Last-Modified moved to when its inputs changed. So Last-Modified
  * is when the content last changed, for as long as the entry lives; an
  * evicted one comes back dated by its snapshot, which is never earlier.
+ * With an `admission`, a new variant is kept only when it admits it.
  */
 export function createVariantCache(options: VariantCacheOptions) {
   const entries = new LRUCache<string, Entry>({
     maxSize: options.maxBytes,
     sizeCalculation: (entry, key) => entry.representation.size + (key.length + entry.contentKey.length) * 2,
   })
+  const { admission } = options
   let hits = 0
   let confirmed = 0
   let prepared = 0
+  let passed = 0
 
   return {
     /** The variant's representation when it is current for `generation`. */
@@ -56,9 +126,17 @@ export function createVariantCache(options: VariantCacheOptions) {
 
     /**
      * The variant's representation for `generation`, whose content is named by
-     * `contentKey` and, when new, prepared by `prepare` as of `asOf`.
+     * `contentKey` and, when new, prepared by `prepare` as of `asOf`. A key
+     * the client chose (query parameters) is kept only if the admission says so.
      */
-    put(key: string, generation: number, contentKey: string, asOf: number, prepare: () => Prepared): Representation {
+    put(
+      key: string,
+      generation: number,
+      contentKey: string,
+      asOf: number,
+      prepare: () => Prepared,
+      chosenByClient = false,
+    ): Representation {
       const previous = entries.get(key)
       if (previous?.contentKey === contentKey) {
         previous.generation = generation
@@ -67,7 +145,9 @@ export function createVariantCache(options: VariantCacheOptions) {
       }
       prepared++
       const representation = represent(prepare(), nextLastModified(asOf, previous?.representation.lastModifiedMs))
-      entries.set(key, { generation, contentKey, representation })
+      if (previous || !chosenByClient || !admission || admission.admit(key)) {
+        entries.set(key, { generation, contentKey, representation })
+      } else passed++
       return representation
     },
 
@@ -79,6 +159,7 @@ export function createVariantCache(options: VariantCacheOptions) {
         hits,
         confirmed,
         prepared,
+        passed,
       }
     },
   }

@@ -12,7 +12,7 @@ import {
 } from '../http/prepared.js'
 import type { Send } from '../http/responder.js'
 import { SECURITY_HEADERS } from '../http/security.js'
-import type { VariantCache } from '../http/variants.js'
+import type { Admission, VariantCache } from '../http/variants.js'
 import type { ComponentCatalog } from '../status/components.js'
 import { withSnapshot, type Snapshot, type SnapshotStore } from '../status/snapshot.js'
 import { FAVICON_SVG } from './favicon.js'
@@ -34,6 +34,8 @@ export interface LandingRouteOptions {
   readonly pages: VariantCache
   /** Bytes kept for pages built for a request's origin (without PUBLIC_URL). */
   readonly originPagesMaxBytes: number
+  /** Which origins' pages are kept: one asked for before, a few a second. */
+  readonly originPagesAdmission: Admission
   readonly send: Send
 }
 
@@ -61,8 +63,8 @@ export function requestOrigin(request: FastifyRequest): string | undefined {
 
 interface Parts {
   readonly generation: number
-  readonly head: Buffer
-  readonly tail: Buffer
+  readonly head: string
+  readonly tail: string
   readonly content: LandingContent
   /** Names the parts' bytes: with the origin, it names a page's. */
   readonly key: string
@@ -79,10 +81,11 @@ interface OriginPage {
  * page is one for everyone, prepared and compressed once per snapshot.
  * Without it, the snippets name the request's own origin: the page is
  * assembled from parts prepared per snapshot around a small section made for
- * that origin, so its cost does not grow with the components; a page is
- * compressed only when its origin asks a second time, and kept in a
- * byte-bounded cache of recent origins, so a client inventing Hosts costs
- * what a badge does.
+ * that origin, so its cost does not grow with the components. The page of
+ * an origin asked for once is made for that request and kept by nobody; an
+ * origin that asks again has its page kept (and compressed, in the one
+ * encoding it takes) in a byte-bounded cache of recent origins, a few new
+ * ones a second at most. A client inventing Hosts costs what a badge does.
  */
 export async function landingRoutes(app: FastifyInstance, options: LandingRouteOptions): Promise<void> {
   const { store, catalog, label, publicUrl, version, pages, send } = options
@@ -112,19 +115,20 @@ export async function landingRoutes(app: FastifyInstance, options: LandingRouteO
     const key = strongEtag(`${head}\u0000${tail}`)
     if (parts?.key === key) return (parts = { ...parts, generation: snapshot.generation })
     const lastModifiedMs = nextLastModified(snapshot.monitors.asOf, parts?.lastModifiedMs)
-    parts = {
-      generation: snapshot.generation,
-      head: Buffer.from(head),
-      tail: Buffer.from(tail),
-      content,
-      key,
-      lastModifiedMs,
-    }
+    parts = { generation: snapshot.generation, head, tail, content, key, lastModifiedMs }
     return parts
   }
 
-  function pageFor(current: Parts, origin: string, note?: string): Buffer {
-    return Buffer.concat([current.head, Buffer.from(originSection(origin, current.content, note)), current.tail])
+  /** The page for `origin`, or for none usable (the placeholder, with a note saying why). */
+  function pageText(current: Parts, origin: string | undefined): string {
+    const section = origin
+      ? originSection(origin, current.content)
+      : originSection(
+          PLACEHOLDER_ORIGIN,
+          current.content,
+          `The request did not name a usable address, so the snippets use ${PLACEHOLDER_ORIGIN}: set PUBLIC_URL to the service's public address.`,
+        )
+    return current.head + section + current.tail
   }
 
   /** One page for everyone (PUBLIC_URL): prepared and compressed once per snapshot. */
@@ -133,7 +137,7 @@ export async function landingRoutes(app: FastifyInstance, options: LandingRouteO
     return (
       pages.get('landing', snapshot.generation) ??
       pages.put('landing', snapshot.generation, current.key, snapshot.monitors.asOf, () => ({
-        body: pageFor(current, base),
+        body: pageText(current, base),
         contentType: HTML_TYPE,
         cacheControl: 'public, no-cache',
         headers: SECURITY_HEADERS.html,
@@ -153,34 +157,23 @@ export async function landingRoutes(app: FastifyInstance, options: LandingRouteO
     const key = `${current.key}\n${origin ?? ''}`
     let page = originPages.get(key)
     if (!page) {
-      const body = origin
-        ? pageFor(current, origin)
-        : pageFor(
-            current,
-            PLACEHOLDER_ORIGIN,
-            `The request did not name a usable address, so the snippets use ${PLACEHOLDER_ORIGIN}: set PUBLIC_URL to the service's public address.`,
-          )
-      const validators = {
-        etag: strongEtag(key),
-        'last-modified': new Date(current.lastModifiedMs).toUTCString(),
-      }
+      const text = pageText(current, origin)
+      const validators = { etag: strongEtag(key), 'last-modified': new Date(current.lastModifiedMs).toUTCString() }
       const base = { ...SECURITY_HEADERS.html, 'content-type': HTML_TYPE, 'cache-control': 'private, no-cache' }
-      page = {
-        identity: {
-          statusCode: 200,
-          body,
-          validators,
-          headers: encodedHeaders(base, validators),
-          conditional: true,
-          lastModifiedMs: current.lastModifiedMs,
-          size: body.length + 2048,
-        },
-        encoded: {},
+      const identity: Representation = {
+        statusCode: 200,
+        body: text,
+        validators,
+        headers: encodedHeaders(base, validators),
+        conditional: true,
+        lastModifiedMs: current.lastModifiedMs,
+        size: 0,
       }
+      if (!options.originPagesAdmission.admit(key)) return { ...identity, encoded: {} }
+      page = { identity: { ...identity, size: Buffer.byteLength(text) + 2048 }, encoded: {} }
       originPages.set(key, page)
-      return { ...page.identity, encoded: page.encoded }
     }
-    // Asked again: worth compressing, in the one encoding this client takes.
+    // Kept: worth compressing, in the one encoding this client takes.
     const encoding = chooseEncoding(request.headers)
     if (encoding && !page.encoded[encoding]) {
       const bytes = compress(page.identity.body, encoding)

@@ -1,6 +1,6 @@
 import type { ValidateFunction } from 'ajv'
 import type { Secret } from '../config/secret.js'
-import { looksLikeJson, readLimitedText } from './body.js'
+import { looksLikeJson } from './body.js'
 import {
   UpstreamError,
   UpstreamInvalidResponseError,
@@ -8,6 +8,7 @@ import {
   UpstreamUnauthorizedError,
   UpstreamUnavailableError,
 } from './errors.js'
+import { get, GetError, type UpstreamResponse } from './http.js'
 import { parseRetryAfter } from './retry-after.js'
 import {
   isErrorEnvelope,
@@ -28,8 +29,6 @@ export interface UpstreamClientOptions {
   readonly apiKey: Secret
   readonly timeoutMs: number
   readonly userAgent: string
-  /** For tests; the global fetch otherwise. */
-  readonly fetch?: typeof fetch
   readonly now?: () => number
 }
 
@@ -38,13 +37,17 @@ export interface UpstreamClient {
   fetchMonitors(signal?: AbortSignal): Promise<MonitorsData>
 }
 
+const header = (response: UpstreamResponse, name: string): string | null => {
+  const value = response.headers[name]
+  return Array.isArray(value) ? (value[0] ?? null) : (value ?? null)
+}
+
 /**
  * The Server Monitor API, read-only. The only module that holds the key: it
  * goes out in the X-API-Key header and nowhere else; any text the upstream
  * sends back is scrubbed of it before it can reach a log line.
  */
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
-  const fetchImpl = options.fetch ?? fetch
   const now = options.now ?? Date.now
   const key = options.apiKey.reveal()
   const headers = {
@@ -62,35 +65,36 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     return text.replace(/[^\x20-\x7e]+/g, ' ').slice(0, MAX_DETAIL_CHARS)
   }
 
-  async function send(resource: string, signal?: AbortSignal): Promise<Response> {
-    const timeout = AbortSignal.timeout(options.timeoutMs)
+  async function send(resource: string, signal?: AbortSignal): Promise<UpstreamResponse> {
     try {
-      return await fetchImpl(`${options.baseUrl}${resource}`, {
+      return await get(new URL(`${options.baseUrl}${resource}`), {
         headers,
-        // A redirect would carry X-API-Key to wherever it points.
-        redirect: 'manual',
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        timeoutMs: options.timeoutMs,
+        maxBytes: MAX_BODY_BYTES,
+        ...(signal && { signal }),
       })
     } catch (err) {
-      if (timeout.aborted) throw new UpstreamUnavailableError(`no answer within ${options.timeoutMs} ms`)
-      if (signal?.aborted) throw new UpstreamUnavailableError('request aborted')
-      throw new UpstreamUnavailableError(`request failed: ${networkCause(err)}`)
+      if (!(err instanceof GetError)) throw err
+      if (err.kind === 'too-large' || err.kind === 'undecodable') {
+        throw new UpstreamInvalidResponseError(err.message, err.status)
+      }
+      throw new UpstreamUnavailableError(err.message, err.status)
     }
   }
 
-  async function failureFor(response: Response): Promise<UpstreamError> {
+  function failureFor(response: UpstreamResponse): UpstreamError {
     const { status } = response
-    const detail = await errorDetail(response)
+    const detail = errorDetail(response)
     const said = detail ? `: ${detail}` : ''
     if (status === 401 || status === 403) {
       return new UpstreamUnauthorizedError(`answered ${status}, the key was refused${said}`, status)
     }
     if (status === 429) {
-      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now())
+      const retryAfterMs = parseRetryAfter(header(response, 'retry-after'), now())
       return new UpstreamRateLimitedError(`answered 429${said}`, status, retryAfterMs)
     }
     if (status >= 300 && status < 400) {
-      const location = scrub(safeLocation(response.headers.get('location')))
+      const location = scrub(safeLocation(header(response, 'location')))
       return new UpstreamUnavailableError(
         `answered ${status}, a redirect to ${location}: set MONITOR_API_URL to the final address`,
         status,
@@ -100,10 +104,10 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   }
 
   /** The `error` string of a JSON error envelope, if the body is one. */
-  async function errorDetail(response: Response): Promise<string | undefined> {
+  function errorDetail(response: UpstreamResponse): string | undefined {
     try {
-      const text = await readLimitedText(response, MAX_BODY_BYTES)
-      if (!looksLikeJson(response.headers.get('content-type'), text)) return undefined
+      const text = response.body.toString('utf8')
+      if (!looksLikeJson(header(response, 'content-type'), text)) return undefined
       const body: unknown = JSON.parse(text)
       return isErrorEnvelope(body) ? scrub(body.error) : undefined
     } catch {
@@ -114,16 +118,10 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   /** A 2xx JSON body in the success envelope, its shape checked by `envelope`. */
   async function getData<T>(resource: string, envelope: ValidateFunction<T>, signal?: AbortSignal): Promise<T> {
     const response = await send(resource, signal)
-    if (response.status < 200 || response.status > 299) throw await failureFor(response)
+    if (response.status < 200 || response.status > 299) throw failureFor(response)
 
-    let text: string
-    try {
-      text = await readLimitedText(response, MAX_BODY_BYTES)
-    } catch (err) {
-      if (err instanceof UpstreamError) throw err
-      throw new UpstreamUnavailableError(`body interrupted: ${networkCause(err)}`, response.status)
-    }
-    const contentType = response.headers.get('content-type')
+    const text = response.body.toString('utf8')
+    const contentType = header(response, 'content-type')
     if (!looksLikeJson(contentType, text)) {
       throw new UpstreamInvalidResponseError(
         `expected JSON, got ${scrub(contentType ?? 'no content type')}`,
@@ -151,17 +149,6 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     fetchMonitors: async (signal) =>
       readMonitors((await getData('/monitors', isMonitorsEnvelope, signal)).data.monitors),
   }
-}
-
-/** The system error code (ECONNREFUSED, ECONNRESET…) behind a fetch failure. */
-function networkCause(err: unknown): string {
-  let current: unknown = err
-  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
-    const code = (current as Error & { code?: unknown }).code
-    if (typeof code === 'string') return code
-    current = current.cause
-  }
-  return err instanceof Error ? err.message : 'unknown error'
 }
 
 function safeLocation(location: string | null): string {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -111,7 +112,15 @@ describe('the container image', () => {
     const { code, output } = await finish(tool('facts'), [IMAGE])
     expect(code).toBe(0)
     expect(output).toMatch(/^user:\s+node$/m)
-    expect(output).toMatch(/^cmd:\s+\["node", "dist\/server.js"\]$/m)
+    // The same command as `npm start`, its node flags included.
+    const pkg = JSON.parse(await readFile(resolve(import.meta.dirname, '../../package.json'), 'utf8')) as {
+      scripts: { start: string }
+    }
+    const command = pkg.scripts.start
+      .split(' ')
+      .map((part) => JSON.stringify(part))
+      .join(', ')
+    expect(output).toMatch(new RegExp(`^cmd:\\s+\\[${command.replace(/[.[\]]/g, '\\$&')}\\]$`, 'm'))
     expect(output).toMatch(/^healthcheck:\s+\["CMD", "node", "-e", /m)
     expect(output).toMatch(/^ports:\s+3000\/tcp$/m)
     expect(output).toMatch(/^env names:.*\bNODE_ENV\b/m)

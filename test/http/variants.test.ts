@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { strongEtag, type Prepared } from '../../src/http/prepared.js'
-import { createVariantCache } from '../../src/http/variants.js'
+import { createAdmission, createDoorkeeper, createVariantCache } from '../../src/http/variants.js'
 
 const prepared = (body: string): Prepared => ({
   body,
@@ -87,5 +87,41 @@ describe('createVariantCache', () => {
     expect(entries).toBeLessThanOrEqual(Math.floor((64 * 1024) / 1_000))
     expect(entries).toBeGreaterThan(0)
     expect(made).toBe(10_000)
+  })
+})
+
+describe('createDoorkeeper', () => {
+  it('says a key was seen from its second time on, for any key', () => {
+    const doorkeeper = createDoorkeeper()
+    for (let i = 0; i < 2_000; i++) {
+      const key = `/badge.svg\n?label=${i}-${'x'.repeat(i % 50)}`
+      expect(doorkeeper.seen(key), key).toBe(false)
+      expect(doorkeeper.seen(key), key).toBe(true)
+    }
+  })
+})
+
+describe('createAdmission', () => {
+  it('admits a key asked for before, at most so many a second', () => {
+    let now = 0
+    const admission = createAdmission(3, () => now)
+    const admitted = (key: string) => admission.admit(key) || admission.admit(key)
+    expect(['a', 'b', 'c', 'd'].map(admitted)).toEqual([true, true, true, false])
+    now += 1000 / 3
+    expect(admitted('e')).toBe(true)
+    expect(admitted('f')).toBe(false)
+    now += 10_000
+    expect(['g', 'h', 'i', 'j'].map(admitted)).toEqual([true, true, true, false])
+  })
+
+  it('keeps no entry for a key asked for once, so a flood of new keys leaves the cache as it was', () => {
+    const variants = createVariantCache({ maxBytes: 1024 * 1024, admission: createAdmission(1000) })
+    for (let i = 0; i < 500; i++) variants.put(`v${i}`, 1, 'k', 0, () => prepared('x'), true)
+    expect(variants.stats()).toMatchObject({ entries: 0, passed: 500, prepared: 500 })
+    variants.put('v1', 1, 'k', 0, () => prepared('x'), true)
+    expect(variants.get('v1', 1)).toBeDefined()
+    // A key no client chose (a route's plain badge) is kept from the first request.
+    variants.put('plain', 1, 'k', 0, () => prepared('x'))
+    expect(variants.get('plain', 1)).toBeDefined()
   })
 })

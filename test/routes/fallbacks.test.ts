@@ -43,6 +43,37 @@ describe('errors', () => {
     await failing.close()
   })
 
+  it('carry no validators when their status is an error', async () => {
+    for (const url of ['/nope', '/components/1/badge.json', '/%E0%A4%A.json']) {
+      const response = await app.inject(url)
+      expect(response.statusCode, url).toBeGreaterThanOrEqual(400)
+      expect(response.headers.etag, url).toBeUndefined()
+      expect(response.headers['last-modified'], url).toBeUndefined()
+    }
+  })
+
+  it('answer shields JSON with 200 and isError, whatever went wrong', async () => {
+    for (const url of [
+      '/components/%zz/badge.shields.json',
+      `/components/${'x'.repeat(65)}/badge.shields.json`,
+      `/components/${'x'.repeat(500)}/badge.shields.json`,
+      '/components/a%20b/badge.shields.json',
+      '/nothing/here.shields.json',
+    ]) {
+      const response = await app.inject(url)
+      expect(response.statusCode, url).toBe(200)
+      expect(response.json(), url).toMatchObject({ schemaVersion: 1, message: 'not found', isError: true })
+    }
+  })
+
+  it('answer images with a "not found" image, whatever the id looks like', async () => {
+    for (const url of ['/components/%zz/badge.svg', `/components/${'x'.repeat(500)}/badge.svg`]) {
+      const response = await app.inject(url)
+      expect(response.statusCode, url).toBe(200)
+      expect(response.headers['x-badge-error'], url).toBe('not found')
+    }
+  })
+
   it('answer an undecodable URL in its format', async () => {
     const svg = await app.inject('/%E0%A4%A.svg')
     expect(svg.statusCode).toBe(200)

@@ -180,6 +180,91 @@ describe('GET /', () => {
   })
 })
 
+describe('the landing page, bounded', () => {
+  const many = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      id: i + 1,
+      name: `Monitor number ${i + 1} in the rack`,
+      type: 'https',
+      target: `https://10.1.${Math.floor(i / 250)}.${i % 250}/`,
+      status: 'up',
+      is_active: 1,
+    }))
+  const count = (text: string, needle: string) => text.split(needle).length - 1
+
+  it('lists at most 100 components and points to /components.json for the rest', async () => {
+    t.upstream.state.monitors = many(250)
+    const app = await ready()
+    const page = (await app.inject('/')).body
+    expect(count(page, 'src="components/')).toBe(100)
+    expect(page).toContain('The first 100 of 250 are shown here')
+    expect(page).toContain('href="components.json"')
+  })
+
+  it('has the same size whatever the number of components past 100, and names a valid Host at most 16 times', async () => {
+    const host = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.example:8080`
+    const sizes: number[] = []
+    for (const n of [101, 3000]) {
+      t.upstream.state.monitors = many(n)
+      const app = await ready()
+      const page = (await app.inject({ url: '/', headers: { host } })).body
+      expect(count(page, host)).toBeLessThanOrEqual(16)
+      expect(count(page, host)).toBeGreaterThan(0)
+      // The one number that changes: "of 101" against "of 3000".
+      sizes.push(page.length - String(n).length)
+      await app.close()
+    }
+    expect(sizes[1]).toBe(sizes[0])
+  })
+
+  it('costs the same for a short and a long Host, and for 3000 components as for 101', async () => {
+    const timeFor = async (n: number, host: string) => {
+      t.upstream.state.monitors = many(n)
+      const app = await ready()
+      const started = performance.now()
+      for (let i = 0; i < 200; i++) await app.inject({ url: '/', headers: { host: `${i}.${host}` } })
+      const perPage = (performance.now() - started) / 200
+      await app.close()
+      return perPage
+    }
+    const base = await timeFor(101, 'a.example')
+    for (const perPage of [await timeFor(3000, 'a.example'), await timeFor(101, `${'x'.repeat(240)}.example`)]) {
+      // inject() itself dominates; a page that grew with either would take many times longer.
+      expect(perPage).toBeLessThan(base * 3 + 1)
+    }
+  })
+
+  it.each([
+    ['a Host over 255 characters', `${'a.'.repeat(130)}example`],
+    ['a Host with a path', 'evil.example/<script>'],
+    ['a Host with spaces', 'evil example'],
+    ['a Host with a bad port', 'evil.example:port'],
+  ])('does not reflect %s at all', async (_what, host) => {
+    const app = await ready()
+    const response = await app.inject({ url: '/', headers: { host } })
+    expect(response.statusCode).toBe(200)
+    expect(response.body).not.toContain(host)
+    expect(response.body).not.toContain('evil')
+    expect(response.body).toContain('https://status.example.com/badge.svg')
+    expect(response.body).toContain('set PUBLIC_URL')
+  })
+
+  it('compresses a page for an origin that asks again, in the encoding it takes, with its own ETag', async () => {
+    const app = await ready()
+    const headers = { host: 'status.example.com', 'accept-encoding': 'br' }
+    const first = await app.inject({ url: '/', headers })
+    expect(first.headers['content-encoding']).toBeUndefined()
+    expect(first.headers.vary).toBe('Accept-Encoding')
+    const second = await app.inject({ url: '/', headers })
+    expect(second.headers['content-encoding']).toBe('br')
+    expect(second.headers.etag).not.toBe(first.headers.etag)
+    const { brotliDecompressSync } = await import('node:zlib')
+    expect(brotliDecompressSync(second.rawPayload).toString()).toBe(first.body)
+    const again = await app.inject({ url: '/', headers: { ...headers, 'if-none-match': String(second.headers.etag) } })
+    expect(again.statusCode).toBe(304)
+  })
+})
+
 describe('the favicon', () => {
   it.each(['/favicon.svg', '/favicon.ico'])('%s is an SVG icon, cached for a day', async (url) => {
     const app = await ready()

@@ -101,6 +101,16 @@ describe.each(SVG_ROUTES)('query parameters on %s', (route) => {
   })
 })
 
+describe('an error badge for a bad parameter', () => {
+  it.each(['for-the-badge', 'flat-square', 'plastic', 'social'])('keeps a valid style=%s', async (style) => {
+    const good = await app.inject(`/badge.svg?style=${style}`)
+    const bad = await app.inject(`/badge.svg?style=${style}&color=nope`)
+    expect(bad.headers['x-badge-error']).toBe('invalid color')
+    expect(/height="(\d+)"/.exec(bad.body)?.[1]).toBe(/height="(\d+)"/.exec(good.body)?.[1])
+    expect(bad.body).not.toBe((await app.inject(`/badge.svg?color=nope`)).body)
+  })
+})
+
 describe('the rendered-SVG cache', () => {
   it('keeps memory flat under a flood of distinct URLs', async () => {
     // Over real HTTP: inject() itself keeps a little per request.
@@ -146,7 +156,8 @@ describe('the rendered-SVG cache', () => {
     }
   }, 120_000)
 
-  it('renders a repeated request once', async () => {
+  it('keeps a variant from its second request on, then serves it from memory whatever the order', async () => {
+    await app.inject('/badge.svg?style=plastic&color=blue')
     await app.inject('/badge.svg?style=plastic&color=blue')
     const before = app.caches.badges.stats()
     await app.inject('/badge.svg?color=blue&style=plastic')

@@ -223,6 +223,39 @@ describe('failures map to named errors', () => {
     })
   })
 
+  it('a gzip or brotli body is read like any other', async () => {
+    const { gzipSync, brotliCompressSync } = await import('node:zlib')
+    const json = Buffer.from(JSON.stringify({ success: true, data: { status: { total: 2, up: 2, down: 0 } } }))
+    for (const [coding, body] of [
+      ['gzip', gzipSync(json)],
+      ['br', brotliCompressSync(json)],
+    ] as const) {
+      upstream.enqueue('/status', { headers: { 'content-encoding': coding }, body })
+      expect((await client.fetchStatus()).counts.total, coding).toBe(2)
+    }
+  })
+
+  it('a small body that inflates past the limit: invalid response, never held whole', async () => {
+    const { gzipSync } = await import('node:zlib')
+    const bomb = gzipSync(Buffer.alloc(64 * MAX_BODY_BYTES, 0x20))
+    expect(bomb.length).toBeLessThan(MAX_BODY_BYTES)
+    const err = await statusError({ headers: { 'content-encoding': 'gzip' }, body: bomb })
+    expect(err).toMatchObject({
+      code: 'UPSTREAM_INVALID_RESPONSE',
+      message: `body larger than ${MAX_BODY_BYTES} bytes`,
+    })
+  })
+
+  it('a coding it did not ask for, or one that does not decode: invalid response', async () => {
+    expect(await statusError({ headers: { 'content-encoding': 'zstd' }, body: '{}' })).toMatchObject({
+      code: 'UPSTREAM_INVALID_RESPONSE',
+    })
+    expect(await statusError({ headers: { 'content-encoding': 'gzip' }, body: 'not gzip' })).toMatchObject({
+      code: 'UPSTREAM_INVALID_RESPONSE',
+      message: 'a gzip body that does not decode',
+    })
+  })
+
   it('no answer in time: unavailable', async () => {
     const err = await statusError({ delayMs: 1000 }, clientFor(upstream.url, TEST_API_KEY, 150))
     expect(err).toBeInstanceOf(UpstreamUnavailableError)

@@ -1,0 +1,59 @@
+import { Agent, request } from 'node:http'
+
+/** Resident memory of a process, in MB, from /proc (Linux). */
+export async function rssMb(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises')
+  const status = await readFile(`/proc/${pid}/status`, 'utf8')
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024
+}
+
+export interface Timed {
+  readonly statusCode: number
+  readonly ms: number
+}
+
+/** GETs over keep-alive sockets of one agent, `concurrency` at a time: a flood of URLs. */
+export async function flood(
+  base: string,
+  urls: (i: number) => { path: string; headers?: Record<string, string> },
+  count: number,
+  concurrency = 32,
+): Promise<{ statuses: Map<number, number> }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency })
+  const statuses = new Map<number, number>()
+  let next = 0
+  const worker = async () => {
+    while (next < count) {
+      const { path, headers } = urls(next++)
+      const { statusCode } = await get(base, path, headers, agent)
+      statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1)
+    }
+  }
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker))
+  } finally {
+    agent.destroy()
+  }
+  return { statuses }
+}
+
+/** One GET, its body read and dropped, timed. */
+export function get(base: string, path: string, headers: Record<string, string> = {}, agent?: Agent): Promise<Timed> {
+  const started = performance.now()
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, base), { headers, ...(agent && { agent }) }, (res) => {
+      res.resume()
+      res.on('end', () => {
+        resolve({ statusCode: res.statusCode ?? 0, ms: performance.now() - started })
+      })
+      res.on('error', reject)
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+export const percentile = (values: readonly number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN
+}

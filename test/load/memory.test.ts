@@ -1,0 +1,136 @@
+import { readFile } from 'node:fs/promises'
+import { connect, type Socket } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Simulator } from '../../src/dev/simulator.js'
+import { startTestUpstream, TEST_API_KEY } from '../helper.js'
+import { startProcess, type ServerProcess } from '../process.js'
+import { flood, get, percentile, rssMb } from './flood.js'
+
+/**
+ * The service's own process under floods, its memory read from /proc: the
+ * bounds of README "Memory". Run by `npm run test:load` (CI runs it).
+ */
+const RSS_BOUND_MB = 160
+
+let upstream: Simulator
+let server: ServerProcess | undefined
+
+beforeAll(async () => {
+  upstream = await startTestUpstream()
+})
+afterAll(() => upstream.close())
+afterEach(async () => {
+  server?.child.kill('SIGKILL')
+  await server?.exited
+  server = undefined
+})
+
+const monitors = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({
+    id: i + 1,
+    name: `Monitor number ${i + 1} in the rack`,
+    type: 'https',
+    target: `https://10.1.${Math.floor(i / 250)}.${i % 250}/`,
+    status: i % 7 === 0 ? 'down' : 'up',
+    is_active: 1,
+  }))
+
+/** `npm start` as package.json writes it (its node flags are part of the bound). */
+async function startCommand(): Promise<string> {
+  const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { scripts: Record<string, string> }
+  return pkg.scripts.start ?? ''
+}
+
+async function startServer(): Promise<{ base: string; pid: number }> {
+  server = startProcess(await startCommand(), {
+    cwd: process.cwd(),
+    env: {
+      MONITOR_API_KEY: TEST_API_KEY,
+      MONITOR_API_URL: upstream.url,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      PUBLIC_COMPONENTS: '*',
+      LOG_LEVEL: 'info',
+    },
+  })
+  const base = await server.listening()
+  await get(base, '/badge.svg')
+  return { base, pid: server.child.pid ?? 0 }
+}
+
+/** 200 000 distinct URLs: labels, Hosts, component ids and unknown paths, a quarter each. */
+const distinct = (offset: number) => (i: number) => {
+  const n = offset + i
+  switch (n % 4) {
+    case 0:
+      return { path: `/badge.svg?label=${n}-${'x'.repeat(40)}` }
+    case 1:
+      return { path: '/', headers: { host: `h${n}.${'a'.repeat(50)}.example` } }
+    case 2:
+      return { path: `/components/${n}/badge.svg?style=flat-square` }
+    default:
+      return { path: `/no/such/${n}/badge.svg` }
+  }
+}
+
+describe('memory under floods of distinct URLs', () => {
+  it(`stays under ${RSS_BOUND_MB} MB and flat across a second flood`, async () => {
+    upstream.state.monitors = monitors(150)
+    const { base, pid } = await startServer()
+    const first = await flood(base, distinct(0), 200_000)
+    expect([...first.statuses.keys()]).toEqual([200])
+    await sleep(1000)
+    const afterFirst = await rssMb(pid)
+    const second = await flood(base, distinct(1_000_000), 200_000)
+    expect([...second.statuses.keys()]).toEqual([200])
+    await sleep(1000)
+    const afterSecond = await rssMb(pid)
+    // The same URLs once more: each now asked for twice, so kept and evicted in turn.
+    await flood(base, distinct(1_000_000), 200_000)
+    await sleep(1000)
+    const afterRepeat = await rssMb(pid)
+    console.log(
+      `RSS after 200 000 distinct URLs: ${afterFirst.toFixed(0)} MB; after 200 000 more: ${afterSecond.toFixed(0)} MB; after those again: ${afterRepeat.toFixed(0)} MB`,
+    )
+    expect(afterFirst).toBeLessThanOrEqual(RSS_BOUND_MB)
+    expect(afterSecond).toBeLessThanOrEqual(RSS_BOUND_MB)
+    expect(afterRepeat).toBeLessThanOrEqual(RSS_BOUND_MB)
+    expect(afterSecond - afterFirst).toBeLessThan(12)
+  })
+})
+
+describe('clients that never read', () => {
+  it('40 of them asking for the landing page grow RSS by less than 60 MB, and badges keep answering fast', async () => {
+    upstream.state.monitors = monitors(3000)
+    const { base, pid } = await startServer()
+    const { port } = new URL(base)
+    await get(base, '/')
+    await sleep(500)
+    const before = await rssMb(pid)
+    const host = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(50)}.example`
+    const sockets: Socket[] = []
+    for (let i = 0; i < 40; i++) {
+      const socket = connect(Number(port), '127.0.0.1')
+      // Never read: the kernel's buffers fill, then the server's.
+      socket.pause()
+      socket.on('error', () => undefined)
+      socket.write(`GET / HTTP/1.1\r\nHost: ${i}.${host}\r\n\r\n`.repeat(50))
+      sockets.push(socket)
+    }
+    try {
+      await sleep(3000)
+      const timings: number[] = []
+      for (let i = 0; i < 300; i++) timings.push((await get(base, '/badge.svg')).ms)
+      const during = await rssMb(pid)
+      const p99 = percentile(timings, 99)
+      console.log(
+        `RSS ${before.toFixed(0)} MB before, ${during.toFixed(0)} MB with 40 non-reading clients; badge p99 ${p99.toFixed(1)} ms`,
+      )
+      expect(during - before).toBeLessThan(60)
+      expect(p99).toBeLessThan(50)
+    } finally {
+      for (const socket of sockets) socket.destroy()
+    }
+  })
+})
