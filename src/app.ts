@@ -1,7 +1,7 @@
 import fastifyCaching from '@fastify/caching'
 import fastifyCors from '@fastify/cors'
 import fastifyHelmet from '@fastify/helmet'
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { NO_STORE } from './badge/cache-policy.js'
 import { jsonFormat } from './badge/formats/json.js'
@@ -20,7 +20,7 @@ import { createAdmission, createVariantCache } from './http/variants.js'
 import { landingRoutes } from './landing/route.js'
 import { createLogger } from './observability/logger.js'
 import { createMetrics } from './observability/metrics.js'
-import { DebugRequestLog } from './observability/request-log.js'
+import { logRequests } from './observability/request-log.js'
 import { createResponseCounts, NO_COUNTS } from './observability/response-counts.js'
 import { documentRoutes } from './routes/documents.js'
 import { createFallbacks } from './routes/fallbacks.js'
@@ -67,6 +67,8 @@ export const ADMISSIONS_PER_SECOND = { badges: 50, originPages: 5 } as const
 
 declare module 'fastify' {
   interface FastifyInstance {
+    /** The service's logger (pino): Fastify itself has none. */
+    logger: Logger
     /** The prepared answers, by cache: tests and metrics read their stats. */
     caches: Readonly<Record<'badges' | 'errors' | 'documents' | 'pages', ReturnType<typeof createVariantCache>>>
   }
@@ -85,7 +87,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const clock = deps.clock ?? { now: Date.now }
   const startedAt = clock.now()
   const ttlMs = config.cacheTtlSeconds * 1000
-  const logger: FastifyBaseLogger = deps.logger ?? createLogger(config.logLevel)
+  const logger: Logger = deps.logger ?? createLogger(config.logLevel)
   const cachePolicy = { maxAgeSeconds: config.badgeMaxAgeSeconds, staleIfErrorSeconds: config.staleIfErrorSeconds }
 
   const client =
@@ -138,21 +140,23 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     variants: caches.badges,
     errors: caches.errors,
     send,
+    logger,
     label: config.badgeLabel,
   })
-  const fallbacks = createFallbacks(registry, send)
+  const fallbacks = createFallbacks(registry, send, logger)
 
   const app = Fastify({
-    loggerInstance: logger,
-    // No child logger (and no redaction set-up) per request: request lines
-    // carry reqId themselves (observability/request-log.ts).
-    childLoggerFactory: (parent) => parent,
+    // No logger for Fastify itself: it would make a child logger per request
+    // and listen for every response's end (observability/request-log.ts).
+    // The service logs what it means to, with `logger`.
     trustProxy: config.trustProxy,
     // /badge.svg/ is /badge.svg: an <img> with a stray slash still gets an image.
     routerOptions: { ignoreTrailingSlash: true },
     // Idle keep-alive sockets are closed at shutdown so close() finishes fast.
     forceCloseConnections: 'idle',
-    logController: new DebugRequestLog(),
+    // The route schemas are ours and fixed (tests cover them): no meta-schema
+    // check, which costs ajv some MB of resident memory to compile.
+    ajv: { customOptions: { validateSchema: false } },
     // Requests that arrive while closing are answered as usual (with
     // Connection: close), not with a bare 503 lacking Cache-Control.
     return503OnClosing: false,
@@ -162,6 +166,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   app.setSerializerCompiler(lazySerializerCompiler)
   closing = wireLifecycle(app, poller, snapshots).isClosing
   app.decorate('caches', caches)
+  app.decorate('logger', logger)
+  logRequests(app, logger)
 
   // Badges and pages carry their security headers with their prepared bytes,
   // so no hook runs on them; CORS is for the JSON; the probes get

@@ -31,25 +31,30 @@ const app = await buildApp(config, { logger })
 closeWithGrace({ delay: SHUTDOWN_GRACE_MS, logger }, async function shutdown({ signal, err }) {
   app.beginShutdown()
   if (err) {
-    app.log.error({ err }, 'closing after an unexpected error')
+    logger.error({ err }, 'closing after an unexpected error')
   } else {
     // Still serving, with /readyz at 503, so load balancers stop sending
     // traffic before the listener goes away.
-    app.log.info({ signal, drainSeconds: config.shutdownDrainSeconds }, 'shutting down: polls stopped, draining')
+    logger.info({ signal, drainSeconds: config.shutdownDrainSeconds }, 'shutting down: polls stopped, draining')
     await sleep(config.shutdownDrainSeconds * 1000)
   }
-  app.log.info('closing: finishing requests in flight')
+  logger.info('closing: finishing requests in flight')
   await app.close()
 })
 
 try {
   await app.listen({ host: config.host, port: config.port })
+  for (const address of app.addresses()) {
+    if (typeof address === 'string') continue
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+    logger.info(`Server listening at http://${host}:${address.port}`)
+  }
   const upstream = new URL(config.apiUrl)
-  app.log.info(
+  logger.info(
     { version: VERSION, upstream: `${upstream.origin}${upstream.pathname}`, pollEverySeconds: config.cacheTtlSeconds },
     'status-badge-proxy started',
   )
 } catch (err) {
-  app.log.fatal({ err }, 'could not start listening')
+  logger.fatal({ err }, 'could not start listening')
   process.exit(1)
 }
