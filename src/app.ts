@@ -14,6 +14,8 @@ import { overallSubject } from './badge/subjects/overall.js'
 import { uptimeSubject } from './badge/subjects/uptime.js'
 import type { Config } from './config.js'
 import { USER_AGENT, VERSION } from './config/version.js'
+import { eventRoutes } from './events/route.js'
+import { statusEvents } from './events/status-event.js'
 import { createResponder } from './http/responder.js'
 import { corsOptions, HELMET_OPTIONS } from './http/security.js'
 import { createAdmission, createVariantCache } from './http/variants.js'
@@ -22,11 +24,15 @@ import { createLogger } from './observability/logger.js'
 import { createMetrics } from './observability/metrics.js'
 import { logRequests } from './observability/request-log.js'
 import { createResponseCounts, NO_COUNTS } from './observability/response-counts.js'
-import { documentRoutes } from './routes/documents.js'
+import { componentsDocument } from './routes/components-json.js'
+import { registerDocuments } from './routes/documents.js'
 import { createFallbacks } from './routes/fallbacks.js'
 import { healthRoutes } from './routes/health.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { createComponentCatalog } from './status/components.js'
+import { createIncidentCatalog } from './status/incidents.js'
+import { createStatuspageDocuments } from './statuspage/documents.js'
+import { statuspageRoutes } from './statuspage/routes.js'
 import { wireLifecycle } from './status/lifecycle.js'
 import { createPoller, type Clock } from './status/poller.js'
 import { createSnapshotStore } from './status/snapshot.js'
@@ -132,8 +138,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   let closing = () => false
   const send = createResponder({ closing: () => closing(), counts })
   const catalog = createComponentCatalog(config.publicComponents)
+  const incidents = createIncidentCatalog(config.publicIncidents, catalog)
+  const overall = overallSubject(config.badgeLabel, incidents)
   const registry = createBadgeRegistry({
-    subjects: [overallSubject(config.badgeLabel), uptimeSubject, componentSubject(catalog)],
+    subjects: [overall, uptimeSubject, componentSubject(catalog)],
     formats: [svgFormat, jsonFormat, shieldsFormat],
     context: { cachePolicy },
     store: snapshots,
@@ -164,7 +172,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     frameworkErrors: fallbacks.badUrl,
   })
   app.setSerializerCompiler(lazySerializerCompiler)
-  closing = wireLifecycle(app, poller, snapshots).isClosing
+  const lifecycle = wireLifecycle(app, poller, snapshots)
+  closing = lifecycle.isClosing
   app.decorate('caches', caches)
   app.decorate('logger', logger)
   logRequests(app, logger)
@@ -179,6 +188,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     await scope.register(landingRoutes, {
       store: snapshots,
       catalog,
+      incidents,
       label: config.badgeLabel,
       publicUrl: config.publicUrl,
       version: VERSION,
@@ -193,7 +203,24 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     scope.addHook('onRequest', fallbacks.guardPreflight)
     await scope.register(fastifyCors, corsOptions(config.corsOrigins))
     registry.register(scope, 'documents')
-    await scope.register(documentRoutes, { store: snapshots, catalog, cachePolicy, documents: caches.documents, send })
+    const statuspage = createStatuspageDocuments(
+      { name: config.statusPageName, url: config.publicUrl },
+      catalog,
+      incidents,
+    )
+    registerDocuments(scope, [componentsDocument(catalog), ...statuspageRoutes(statuspage)], {
+      store: snapshots,
+      cachePolicy,
+      documents: caches.documents,
+      send,
+    })
+    await scope.register(eventRoutes, {
+      store: snapshots,
+      event: statusEvents(overall, jsonFormat(overall, { cachePolicy })),
+      maxClients: config.eventsMaxClients,
+      maxPerClient: config.eventsMaxPerClient,
+      onShutdown: lifecycle.onShutdown,
+    })
   })
   await app.register(async function probes(scope) {
     await scope.register(fastifyCaching, { privacy: NO_STORE })

@@ -21,6 +21,8 @@ const MIN_TOKEN_LENGTH = 16
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 /** Printable ASCII without spaces: anything else cannot travel in a header. */
 const HEADER_TOKEN = '^[\\x21-\\x7e]+$'
+/** Text without control characters. */
+const PRINTABLE_TEXT = '^[^\\u0000-\\u001f\\u007f]*$'
 
 export interface Config {
   readonly apiKey: Secret
@@ -47,6 +49,13 @@ export interface Config {
   readonly metricsEnabled: boolean
   /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
   readonly metricsToken: Secret | undefined
+  /** The Statuspage-compatible API's page name (STATUS_PAGE_NAME, else BADGE_LABEL). */
+  readonly statusPageName: string
+  /** Whether active incidents (their titles) are published. */
+  readonly publicIncidents: boolean
+  /** Live-update streams (GET /events) at most, in all and from one client address. */
+  readonly eventsMaxClients: number
+  readonly eventsMaxPerClient: number
 }
 
 export class ConfigError extends Error {
@@ -90,6 +99,10 @@ const ENV_SCHEMA = {
     CORS_ORIGINS: { type: 'string', default: '*' },
     METRICS_ENABLED: { type: 'string', enum: ['true', 'false'], default: 'true' },
     METRICS_TOKEN: { type: 'string', pattern: HEADER_TOKEN },
+    STATUS_PAGE_NAME: { type: 'string', maxLength: 100, pattern: PRINTABLE_TEXT },
+    PUBLIC_INCIDENTS: { type: 'string', enum: ['true', 'false'], default: 'false' },
+    EVENTS_MAX_CLIENTS: integer(1000, 0, 10000),
+    EVENTS_MAX_PER_CLIENT: integer(10, 1, 1000),
     LOG_LEVEL: { type: 'string', enum: LOG_LEVELS, default: 'info' },
   },
 } as const
@@ -116,6 +129,8 @@ const MESSAGES: Partial<Record<VariableName, string>> = {
   BADGE_LABEL: 'BADGE_LABEL must be at most 64 characters',
   METRICS_ENABLED: 'METRICS_ENABLED must be true or false',
   METRICS_TOKEN: 'METRICS_TOKEN must be printable ASCII without spaces',
+  STATUS_PAGE_NAME: 'STATUS_PAGE_NAME must be at most 100 characters, without control characters',
+  PUBLIC_INCIDENTS: 'PUBLIC_INCIDENTS must be true or false',
   LOG_LEVEL: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`,
 }
 const REQUIRED_MESSAGES: Partial<Record<VariableName, string>> = {
@@ -209,6 +224,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     corsOrigins: origins,
     metricsEnabled: e.METRICS_ENABLED === 'true',
     metricsToken: e.METRICS_TOKEN === undefined ? undefined : new Secret(e.METRICS_TOKEN),
+    statusPageName: e.STATUS_PAGE_NAME ?? e.BADGE_LABEL,
+    publicIncidents: e.PUBLIC_INCIDENTS === 'true',
+    eventsMaxClients: e.EVENTS_MAX_CLIENTS,
+    eventsMaxPerClient: e.EVENTS_MAX_PER_CLIENT,
   })
 }
 

@@ -100,6 +100,42 @@ describe('the server process', () => {
     }
   })
 
+  it('ends open live-update streams within the drain and exits 0 on SIGTERM', async () => {
+    const server = startProcess(startScript, {
+      cwd: workdir,
+      env: { MONITOR_API_KEY: TEST_API_KEY, MONITOR_API_URL: upstream.url, HOST: '127.0.0.1', PORT: '0' },
+    })
+    try {
+      const url = await server.listening()
+      const { request } = await import('node:http')
+      const streams = await Promise.all(
+        Array.from(
+          { length: 5 },
+          () =>
+            new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+              request(`${url}/events`, (response) => {
+                response.resume()
+                resolve(response)
+              })
+                .on('error', reject)
+                .end()
+            }),
+        ),
+      )
+      expect(streams.map((s) => s.statusCode)).toEqual([200, 200, 200, 200, 200])
+      const ended = Promise.all(streams.map((s) => new Promise((resolve) => s.on('close', resolve))))
+      const started = Date.now()
+      server.child.kill('SIGTERM')
+      await ended
+      // The streams end when the drain begins, not when it is over.
+      expect(Date.now() - started).toBeLessThan(1_000)
+      expect(await server.exited).toBe(0)
+      expect(Date.now() - started).toBeLessThan(10_000)
+    } finally {
+      server.child.kill('SIGKILL')
+    }
+  })
+
   it('finishes a request in flight before exiting on SIGTERM', async () => {
     // The first poll hangs, so a badge request waits (at most 2 s) for it.
     upstream.override('/status', { delayMs: 8_000 })

@@ -61,7 +61,7 @@ export function statusEnvelope(state: SimState, timestamp = new Date().toISOStri
         ...(state.overall_status !== undefined && { overall_status: state.overall_status }),
         ...(state.uptime_percentage !== undefined && { uptime_percentage: state.uptime_percentage }),
       },
-      active_incidents: [],
+      active_incidents: state.incidents ?? [],
       timestamp,
     },
   }

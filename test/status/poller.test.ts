@@ -13,6 +13,7 @@ const STATUS: StatusData = {
   counts: { total: 5, up: 5, down: 0, pending: 0, paused: 0 },
   uptimePercentage: 100,
   activeIncidents: 0,
+  incidents: [],
   upstreamTime: undefined,
 }
 const MONITORS: MonitorsData = { monitors: [{ id: '1', name: 'Web', status: 'up', active: true }], skipped: 0 }

@@ -92,6 +92,7 @@ describe('readStatus', () => {
       counts: { total: 5, up: 4, down: 1, pending: 0, paused: 0 },
       uptimePercentage: 80,
       activeIncidents: 0,
+      incidents: [],
       upstreamTime: '2026-02-07T12:00:00.000Z',
     })
   })
@@ -138,7 +139,19 @@ describe('readMonitors', () => {
         created_at: '2026-01-01 00:00:00',
       },
     ])
-    expect(parsed).toEqual({ monitors: [{ id: '3', name: 'DB', status: 'down', active: true }], skipped: 0 })
+    expect(parsed).toEqual({
+      monitors: [
+        {
+          id: '3',
+          name: 'DB',
+          status: 'down',
+          active: true,
+          createdAt: '2026-01-01T00:00:00.000Z',
+          updatedAt: undefined,
+        },
+      ],
+      skipped: 0,
+    })
     expect(JSON.stringify(parsed)).not.toContain('10.0.0.3')
   })
 
@@ -148,8 +161,75 @@ describe('readMonitors', () => {
 
   it('leaves out items without a usable id, counting them', () => {
     expect(readMonitors([{ id: '../x' }, 'up', null, { name: 'no id' }, { id: 1 }])).toEqual({
-      monitors: [{ id: '1', name: 'monitor 1', status: undefined, active: undefined }],
+      monitors: [
+        {
+          id: '1',
+          name: 'monitor 1',
+          status: undefined,
+          active: undefined,
+          createdAt: undefined,
+          updatedAt: undefined,
+        },
+      ],
       skipped: 4,
     })
+  })
+})
+
+describe('active incidents', () => {
+  const status = { total: 1, up: 1, down: 0 }
+  it('reads the usual spellings of each field, and a bare string as a title', () => {
+    const { incidents } = readStatus({
+      status,
+      active_incidents: [
+        {
+          id: 7,
+          title: 'Elevated latency',
+          status: 'identified',
+          severity: 'minor',
+          monitor_id: '2',
+          started_at: '2026-02-07 10:00:00',
+        },
+        { name: 'DNS outage', state: 'investigating', monitor: { id: 3 }, created_at: '2026-02-07T11:00:00Z' },
+        'Database failover',
+      ],
+    })
+    expect(incidents).toEqual([
+      {
+        id: '7',
+        title: 'Elevated latency',
+        status: 'identified',
+        impact: 'minor',
+        monitorId: '2',
+        startedAt: '2026-02-07T10:00:00.000Z',
+        updatedAt: undefined,
+      },
+      {
+        id: undefined,
+        title: 'DNS outage',
+        status: 'investigating',
+        impact: undefined,
+        monitorId: '3',
+        startedAt: '2026-02-07T11:00:00.000Z',
+        updatedAt: undefined,
+      },
+      {
+        id: undefined,
+        title: 'Database failover',
+        status: undefined,
+        impact: undefined,
+        monitorId: undefined,
+        startedAt: undefined,
+        updatedAt: undefined,
+      },
+    ])
+  })
+
+  it('leaves out what is not an incident, and reads at most 100', () => {
+    expect(readStatus({ status, active_incidents: [null, 3, [], ''] }).incidents).toEqual([])
+    expect(readStatus({ status, active_incidents: 'none' }).incidents).toEqual([])
+    expect(
+      readStatus({ status, active_incidents: Array.from({ length: 500 }, (_, i) => `incident ${i}`) }).incidents,
+    ).toHaveLength(100)
   })
 })
