@@ -5,7 +5,11 @@ import { UpstreamRateLimitedError, UpstreamUnavailableError } from '../../src/up
 import { createPoller, type Poller } from '../../src/status/poller.js'
 import type { UpstreamClient } from '../../src/upstream/client.js'
 import type { MonitorsData, StatusData } from '../../src/upstream/schema.js'
+import { createMemoryBudget } from '../../src/upstream/budget.js'
 import { captureLogs } from '../helper.js'
+
+/** A budget these tests never reach. */
+const roomyBudget = () => createMemoryBudget({ perMinute: 1000, perHour: 100_000 }, { now: Date.now })
 
 const TTL_MS = 300_000
 const STATUS: StatusData = {
@@ -52,7 +56,7 @@ afterEach(() => {
 
 function start(client: UpstreamClient, random = () => 0.5) {
   const logs = captureLogs()
-  poller = createPoller({ client, ttlMs: TTL_MS, log: logs.logger, random })
+  poller = createPoller({ client, budget: roomyBudget(), ttlMs: TTL_MS, log: logs.logger, random })
   poller.start()
   return { poller, logs: logs.lines }
 }
