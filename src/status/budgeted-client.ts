@@ -1,7 +1,7 @@
 import { waitForBudget, type UpstreamBudget } from '../upstream/budget.js'
 import type { UpstreamClient } from '../upstream/client.js'
 import { UpstreamRateLimitedError } from '../upstream/errors.js'
-import { BACKOFF_BASE_MS, rateLimitDelay } from './backoff.js'
+import { BACKOFF_BASE_MS, MAX_RETRY_AFTER_MS } from './backoff.js'
 import type { Clock, Resource } from './poller.js'
 
 export interface BudgetedClientHooks {
@@ -16,7 +16,7 @@ export interface BudgetedClientHooks {
  * The client as everything else must see it: each call first takes its
  * place in the budget (waiting for one), and a 429 holds the budget for
  * every caller, for its Retry-After (bounded to an hour) or, without one,
- * a backoff step.
+ * a backoff step. The poller's own schedule backs off on top of that.
  */
 export function budgetedClient(
   client: UpstreamClient,
@@ -30,7 +30,8 @@ export function budgetedClient(
       return await fetch()
     } catch (err) {
       if (err instanceof UpstreamRateLimitedError) {
-        await budget.hold(hooks.clock.now() + rateLimitDelay(err.retryAfterMs, BACKOFF_BASE_MS))
+        const holdMs = err.retryAfterMs === undefined ? BACKOFF_BASE_MS : Math.min(err.retryAfterMs, MAX_RETRY_AFTER_MS)
+        await budget.hold(hooks.clock.now() + holdMs)
       }
       throw err
     }
