@@ -69,6 +69,13 @@ export const CACHE_BOUNDS = {
  */
 export const ADMISSIONS_PER_SECOND = { badges: 50, originPages: 5 } as const
 
+/**
+ * What POST /webhook may hold: a body while it is read (64 KiB, 413 past
+ * it), and the clients whose refused tokens are counted (about 1.1 MiB when
+ * full; the oldest are forgotten first).
+ */
+export const WEBHOOK_BOUNDS = { bodyBytes: 64 * 1024, refusedClients: 4096 } as const
+
 declare module 'fastify' {
   interface FastifyInstance {
     /** The prepared answers, by cache: tests and metrics read their stats. */
@@ -241,6 +248,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
         tokens: config.webhookTokens,
         receiver: webhook,
         clock,
+        bounds: WEBHOOK_BOUNDS,
         ...(metrics && { observe: metrics.observeWebhook }),
       })
     }

@@ -6,9 +6,6 @@ import { clientKey, createRefusalLimiter, offeredTokens, tokenMatches } from '..
 import { readEventName } from '../webhook/events.js'
 import type { WebhookReceiver } from '../webhook/receiver.js'
 
-/** A webhook body is read up to this; past it, 413. */
-export const WEBHOOK_BODY_LIMIT = 64 * 1024
-
 export type WebhookResult = 'accepted' | 'unauthorized' | 'rate_limited' | 'too_large' | 'bad_request'
 
 export const WEBHOOK_ACCEPTED = {
@@ -27,6 +24,8 @@ export interface WebhookRouteOptions {
   readonly tokens: readonly Secret[]
   readonly receiver: WebhookReceiver
   readonly clock: Clock
+  /** A body is read up to `bodyBytes` (413 past it); refusals are counted for `refusedClients` clients. */
+  readonly bounds: { readonly bodyBytes: number; readonly refusedClients: number }
   /** Told of every webhook's result (metrics). */
   readonly observe?: (result: WebhookResult) => void
 }
@@ -42,7 +41,7 @@ export interface WebhookRouteOptions {
 export async function webhookRoutes(app: FastifyInstance, options: WebhookRouteOptions): Promise<void> {
   const { tokens, receiver } = options
   const observe = options.observe ?? (() => undefined)
-  const refusals = createRefusalLimiter(options.clock)
+  const refusals = createRefusalLimiter(options.clock, options.bounds.refusedClients)
 
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer' }, function keepBytes(_request, body, done) {
@@ -85,7 +84,7 @@ export async function webhookRoutes(app: FastifyInstance, options: WebhookRouteO
   app.post(
     '/webhook',
     {
-      bodyLimit: WEBHOOK_BODY_LIMIT,
+      bodyLimit: options.bounds.bodyBytes,
       onRequest: authenticate,
       schema: {
         summary: "The monitor's webhook: refreshes what the event names, in the background",

@@ -6,8 +6,6 @@ import type { Secret } from '../config/secret.js'
 /** Refused tokens a client may send in a window before it is refused outright. */
 export const MAX_REFUSALS = 10
 export const REFUSAL_WINDOW_MS = 60_000
-/** Clients whose refusals are remembered; the oldest are forgotten first. */
-export const MAX_TRACKED_CLIENTS = 4096
 
 /**
  * The tokens a webhook offers: `Authorization: Bearer …`, `X-Webhook-Token`
@@ -64,12 +62,12 @@ export interface RefusalLimiter {
 
 /**
  * Repeated 401s from one client are answered 429 for the rest of their
- * window, before any comparison. Bounded: an LRU of MAX_TRACKED_CLIENTS
- * entries that expire with their window.
+ * window, before any comparison. Bounded: an LRU of `maxClients` entries
+ * (the oldest forgotten first) that expire with their window.
  */
-export function createRefusalLimiter(clock: { now(): number }): RefusalLimiter {
+export function createRefusalLimiter(clock: { now(): number }, maxClients: number): RefusalLimiter {
   const clients = new LRUCache<string, { since: number; count: number }>({
-    max: MAX_TRACKED_CLIENTS,
+    max: maxClients,
     ttl: REFUSAL_WINDOW_MS,
     ttlAutopurge: false,
     perf: clock,

@@ -52,6 +52,14 @@ describe('POST /webhook', () => {
     expect(response.headers['x-content-type-options']).toBe('nosniff')
   })
 
+  it('is a POST only: other methods get the unknown-path answer', async () => {
+    const app = await t.ready()
+    const get = await app.inject({ url: `/webhook?token=${TOKEN}` })
+    const unknown = await app.inject({ url: '/nowhere' })
+    expect(get.statusCode).toBe(404)
+    expect(get.body).toBe(unknown.body)
+  })
+
   it('accepts either of two tokens while one is rotated', async () => {
     const app = await t.ready({ WEBHOOK_TOKEN: `${TOKEN},${NEXT_TOKEN}` })
     expect((await post(app, `/webhook?token=${TOKEN}`)).statusCode).toBe(202)

@@ -5,7 +5,6 @@ import {
   clientKey,
   createRefusalLimiter,
   MAX_REFUSALS,
-  MAX_TRACKED_CLIENTS,
   offeredTokens,
   REFUSAL_WINDOW_MS,
   tokenMatches,
@@ -66,7 +65,7 @@ describe('the refusal limiter', () => {
 
   it(`lets a client be refused ${MAX_REFUSALS} times a minute, then refuses it outright until the minute ends`, () => {
     const time = clock()
-    const limiter = createRefusalLimiter(time)
+    const limiter = createRefusalLimiter(time, 100)
     const blocks: boolean[] = []
     for (let i = 0; i < MAX_REFUSALS; i++) {
       expect(limiter.blockedFor('a')).toBe(0)
@@ -83,10 +82,13 @@ describe('the refusal limiter', () => {
   })
 
   it('forgets the oldest clients first, holding at most a fixed number', () => {
-    const limiter = createRefusalLimiter(clock())
-    for (let i = 0; i < MAX_REFUSALS; i++) limiter.refuse('first')
-    expect(limiter.blockedFor('first')).toBeGreaterThan(0)
-    for (let i = 0; i < MAX_TRACKED_CLIENTS; i++) limiter.refuse(`client-${i}`)
-    expect(limiter.blockedFor('first')).toBe(0)
+    const fill = (others: number) => {
+      const limiter = createRefusalLimiter(clock(), 100)
+      for (let i = 0; i < MAX_REFUSALS; i++) limiter.refuse('first')
+      for (let i = 0; i < others; i++) limiter.refuse(`client-${i}`)
+      return limiter.blockedFor('first')
+    }
+    expect(fill(99)).toBeGreaterThan(0)
+    expect(fill(100)).toBe(0)
   })
 })
