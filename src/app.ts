@@ -111,8 +111,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       apiKey: config.apiKey,
       timeoutMs: config.upstreamTimeoutMs,
       userAgent: USER_AGENT,
-      rateLimitRemaining: (remaining) => {
+      rateLimitRemaining: (remaining, endpoint) => {
         poller.noteRemaining(remaining)
+        metrics?.observeRemaining(endpoint, remaining)
       },
     })
   const caches = {

@@ -266,7 +266,9 @@ describe('X-RateLimit-Remaining', () => {
     app = (await buildTestApp({ upstream: sim })).app
     await app.ready()
     await firstPolls(app)
-    expect((await app.inject('/metrics')).body).toContain('badge_proxy_upstream_ratelimit_remaining 3')
+    const metrics = (await app.inject('/metrics')).body
+    expect(metrics).toContain('badge_proxy_upstream_ratelimit_remaining{endpoint="/status"} 3')
+    expect(metrics).toContain('badge_proxy_upstream_ratelimit_remaining{endpoint="/monitors"} 3')
     const health = (await app.inject('/healthz')).json<{
       polls: Record<string, { lastPoll: { at: string }; nextPollAt: string }>
     }>()

@@ -10,6 +10,8 @@ export interface Metrics {
   readonly observePoll: (resource: Resource, outcome: PollOutcome) => void
   /** A call waited for the budget. */
   readonly observeBudgetDelay: () => void
+  /** An answer's X-RateLimit-Remaining (undefined: it sent none). */
+  readonly observeRemaining: (endpoint: string, remaining: number | undefined) => void
   readonly observeWebhook: (result: WebhookResult) => void
   readonly observeRefresh: (resource: Resource, what: 'triggered' | 'coalesced') => void
 }
@@ -133,15 +135,11 @@ export function createMetrics({ poller, counts, caches, budget, clock }: Metrics
     help: 'Upstream calls that waited for the budget',
     registers,
   })
-  new Gauge({
+  const remaining = new Gauge({
     name: 'badge_proxy_upstream_ratelimit_remaining',
-    help: "X-RateLimit-Remaining of the upstream's last answer (absent when it sent none)",
+    help: "X-RateLimit-Remaining of the upstream's last answer for each endpoint (absent when it sent none)",
+    labelNames: ['endpoint'] as const,
     registers,
-    collect() {
-      this.reset()
-      const remaining = poller().remaining()
-      if (remaining !== undefined) this.set(remaining)
-    },
   })
   const webhooks = new Counter({
     name: 'badge_proxy_webhooks_received_total',
@@ -216,6 +214,10 @@ export function createMetrics({ poller, counts, caches, budget, clock }: Metrics
     },
     observeBudgetDelay: () => {
       budgetDelays.inc()
+    },
+    observeRemaining: (endpoint, value) => {
+      if (value === undefined) remaining.remove({ endpoint })
+      else remaining.set({ endpoint }, value)
     },
     observeWebhook: (result) => {
       webhooks.inc({ result })

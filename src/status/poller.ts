@@ -92,10 +92,8 @@ export interface Poller {
    * unless `after` asks for a call sent later than the one in flight.
    */
   refresh(resource: Resource, options?: RefreshOptions): Promise<PollOutcome | undefined>
-  /** X-RateLimit-Remaining of an upstream answer (undefined when it sent none). */
+  /** X-RateLimit-Remaining of an upstream answer (undefined when it sent none): below LOW_REMAINING, polls slow. */
   noteRemaining(remaining: number | undefined): void
-  /** The last X-RateLimit-Remaining the upstream sent, if any. */
-  remaining(): number | undefined
   snapshot<R extends Resource>(resource: R): ResourceSnapshot<R> | undefined
   state(resource: Resource): ResourceState
   /** Settles when the resource's first poll has (either way). */
@@ -333,7 +331,6 @@ export function createPoller(options: PollerOptions): Poller {
       }
       remaining = value
     },
-    remaining: () => remaining,
     snapshot<R extends Resource>(resource: R) {
       const entry = cache.get(resource)
       return entry?.resource === resource ? (entry as ResourceSnapshot<R>) : undefined

@@ -31,7 +31,7 @@ export interface UpstreamClientOptions {
   readonly userAgent: string
   readonly now?: () => number
   /** Told of every answer's X-RateLimit-Remaining: a count, or undefined when absent or unreadable. */
-  readonly rateLimitRemaining?: (remaining: number | undefined) => void
+  readonly rateLimitRemaining?: (remaining: number | undefined, resource: string) => void
 }
 
 export interface UpstreamClient {
@@ -75,7 +75,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         maxBytes: MAX_BODY_BYTES,
         ...(signal && { signal }),
       })
-      options.rateLimitRemaining?.(wholeNumber(header(response, 'x-ratelimit-remaining')))
+      options.rateLimitRemaining?.(wholeNumber(header(response, 'x-ratelimit-remaining')), resource)
       return response
     } catch (err) {
       if (!(err instanceof GetError)) throw err

@@ -18,7 +18,10 @@ describe('X-RateLimit-Remaining', () => {
       apiKey: new Secret(TEST_API_KEY),
       timeoutMs: 2000,
       userAgent: 'status-badge-proxy/test',
-      rateLimitRemaining: (remaining) => seen.push(remaining),
+      rateLimitRemaining: (remaining, resource) => {
+        seen.push(remaining)
+        expect(resource).toBe('/status')
+      },
     })
     const body = statusEnvelope(upstream.state)
     upstream.enqueue(
