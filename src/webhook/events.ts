@@ -13,15 +13,16 @@ export function readEventName(body: Buffer | undefined, contentType: string | un
   if (!body || body.length === 0) return undefined
   const text = body.toString('utf8')
   let name: unknown
-  if (/^\s*application\/x-www-form-urlencoded/i.test(contentType ?? '')) {
-    name = new URLSearchParams(text).get('event')
-  } else if (/^\s*\{/.test(text)) {
+  // A JSON object first, whatever the label: `curl -d '{…}'` sends one as a form.
+  if (/^\s*\{/.test(text)) {
     try {
       const parsed: unknown = JSON.parse(text)
       name = typeof parsed === 'object' && parsed !== null ? (parsed as { event?: unknown }).event : undefined
     } catch {
       name = undefined
     }
+  } else if (/^\s*application\/x-www-form-urlencoded/i.test(contentType ?? '')) {
+    name = new URLSearchParams(text).get('event')
   }
   return typeof name === 'string' && EVENT_NAME.test(name) ? name : undefined
 }

@@ -10,6 +10,8 @@ describe('readEventName', () => {
     // Whatever the content type says: senders mislabel.
     expect(readEventName(body, 'text/plain')).toBe('incident.created')
     expect(readEventName(body, undefined)).toBe('incident.created')
+    // As `curl -d '{…}'` sends it.
+    expect(readEventName(body, 'application/x-www-form-urlencoded')).toBe('incident.created')
   })
 
   it('reads a form body', () => {
