@@ -14,7 +14,7 @@ import { overallSubject } from './badge/subjects/overall.js'
 import { uptimeSubject } from './badge/subjects/uptime.js'
 import type { Config } from './config.js'
 import { USER_AGENT, VERSION } from './config/version.js'
-import { eventRoutes } from './events/route.js'
+import { createLiveUpdates } from './events/route.js'
 import { statusEvents } from './events/status-event.js'
 import { createResponder } from './http/responder.js'
 import { corsOptions, HELMET_OPTIONS } from './http/security.js'
@@ -135,7 +135,14 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   }
   const counts = config.metricsEnabled ? createResponseCounts() : NO_COUNTS
   const metrics = config.metricsEnabled
-    ? createMetrics({ poller: () => poller, counts, caches: Object.values(caches), budget, clock })
+    ? createMetrics({
+        poller: () => poller,
+        counts,
+        caches: Object.values(caches),
+        budget,
+        liveUpdates: () => liveUpdates.stats(),
+        clock,
+      })
     : undefined
   const poller = createPoller({
     client,
@@ -173,6 +180,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     label: config.badgeLabel,
   })
   const fallbacks = createFallbacks(registry, send, logger)
+  const liveUpdates = createLiveUpdates({
+    store: snapshots,
+    event: statusEvents(overall, jsonFormat(overall, { cachePolicy })),
+    maxClients: config.eventsMaxClients,
+    maxPerClient: config.eventsMaxPerClient,
+  })
   // Loaded only when the webhook is on.
   const webhook = config.webhookTokens
     ? (await import('./webhook/receiver.js')).createWebhookReceiver({
@@ -205,6 +218,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   app.setSerializerCompiler(lazySerializerCompiler)
   const lifecycle = wireLifecycle(app, poller, snapshots)
   closing = lifecycle.isClosing
+  // The streams end when shutdown begins, inside the drain.
+  lifecycle.onShutdown(() => {
+    liveUpdates.close()
+  })
   app.decorate('caches', caches)
   app.decorate('logger', logger)
   logRequests(app, logger)
@@ -250,13 +267,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       documents: caches.documents,
       send,
     })
-    await scope.register(eventRoutes, {
-      store: snapshots,
-      event: statusEvents(overall, jsonFormat(overall, { cachePolicy })),
-      maxClients: config.eventsMaxClients,
-      maxPerClient: config.eventsMaxPerClient,
-      onShutdown: lifecycle.onShutdown,
-    })
+    liveUpdates.register(scope)
   })
   await app.register(async function probes(scope) {
     await scope.register(fastifyCaching, { privacy: NO_STORE })

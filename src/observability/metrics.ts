@@ -4,6 +4,7 @@ import type { WebhookResult } from '../routes/webhook.js'
 import { RESOURCES, type Clock, type PollOutcome, type Poller, type Resource } from '../status/poller.js'
 import type { UpstreamBudget } from '../upstream/budget.js'
 import type { ResponseCounts } from './response-counts.js'
+import type { LiveUpdateStats } from '../events/route.js'
 
 export interface Metrics {
   readonly registry: Registry
@@ -23,6 +24,8 @@ export interface MetricsSources {
   /** The byte-bounded caches of prepared answers. */
   readonly caches: readonly VariantCache[]
   readonly budget: UpstreamBudget
+  /** GET /events: streams open, refused and dropped. */
+  readonly liveUpdates: () => LiveUpdateStats
   readonly clock: Clock
 }
 
@@ -61,7 +64,7 @@ function countedAtScrape(
  * Poll outcomes are observed as they happen; answers, cache figures and ages
  * are read at scrape, from the plain counters the request path keeps.
  */
-export function createMetrics({ poller, counts, caches, budget, clock }: MetricsSources): Metrics {
+export function createMetrics({ poller, counts, caches, budget, liveUpdates, clock }: MetricsSources): Metrics {
   const registry = new Registry()
   const registers = [registry]
   collectDefaultMetrics({ register: registry })
@@ -159,6 +162,30 @@ export function createMetrics({ poller, counts, caches, budget, clock }: Metrics
     labelNames: ['resource'] as const,
     registers,
   })
+  new Gauge({
+    name: 'badge_proxy_event_streams',
+    help: 'Live-update streams (GET /events) open now',
+    registers,
+    collect() {
+      this.set(liveUpdates().open)
+    },
+  })
+  countedAtScrape(
+    'badge_proxy_event_streams_refused_total',
+    'Live-update streams refused: no room (EVENTS_MAX_CLIENTS, EVENTS_MAX_PER_CLIENT) or shutting down',
+    registry,
+    (set) => {
+      set(liveUpdates().refused)
+    },
+  )
+  countedAtScrape(
+    'badge_proxy_event_streams_dropped_total',
+    'Live-update streams dropped because their client stopped reading',
+    registry,
+    (set) => {
+      set(liveUpdates().dropped)
+    },
+  )
   countedAtScrape(
     'badge_proxy_http_requests_total',
     'Answers served, by route pattern and status code (304: not modified)',
