@@ -16,6 +16,7 @@ import type { Config } from './config.js'
 import { USER_AGENT, VERSION } from './config/version.js'
 import { createLiveUpdates } from './events/route.js'
 import { statusEvents } from './events/status-event.js'
+import { lazyValidators } from './http/lazy-validators.js'
 import { createResponder } from './http/responder.js'
 import { corsOptions, HELMET_OPTIONS } from './http/security.js'
 import { createAdmission, createVariantCache } from './http/variants.js'
@@ -209,6 +210,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     // The route schemas are ours and fixed (tests cover them): no meta-schema
     // check, which costs ajv some MB of resident memory to compile.
     ajv: { customOptions: { validateSchema: false } },
+    // A route's validators are compiled when it is first asked for.
+    schemaController: { compilersFactory: { buildValidator: lazyValidators() } },
     // Requests that arrive while closing are answered as usual (with
     // Connection: close), not with a bare 503 lacking Cache-Control.
     return503OnClosing: false,
