@@ -30,6 +30,9 @@ export interface ConnectOptions {
   readonly log: FastifyBaseLogger
 }
 
+/** How long a subscription that failed waits before it is tried again. */
+const SUBSCRIBE_RETRY_MS = 1_000
+
 /** Waits between reconnection attempts: quick at first, then every two seconds at most. */
 const reconnectDelay = (retries: number) => Math.min(100 * 2 ** Math.min(retries, 5), 2_000)
 
@@ -67,6 +70,8 @@ export async function connectRedis(options: ConnectOptions): Promise<RedisConnec
   void client.connect().catch(onError('commands'))
   void subscriber.connect().catch(onError('notices'))
 
+  let closed = false
+
   async function script(body: Script, keys: readonly string[], args: readonly string[]): Promise<unknown> {
     const call = { keys: [...keys], arguments: [...args] }
     try {
@@ -93,9 +98,19 @@ export async function connectRedis(options: ConnectOptions): Promise<RedisConnec
       },
     },
     async subscribe(channel, listener) {
-      await subscriber.subscribe(channel, (message: string) => {
-        listener(message)
-      })
+      // Until it succeeds (Redis may be down, or refuse the password): the client keeps it across reconnections after.
+      const attempt = () => {
+        if (closed) return
+        subscriber
+          .subscribe(channel, (message: string) => {
+            listener(message)
+          })
+          .catch((err: unknown) => {
+            onError('notices')(err)
+            setTimeout(attempt, SUBSCRIBE_RETRY_MS).unref()
+          })
+      }
+      attempt()
     },
     async ready(waitMs) {
       if (client.isReady) return true
@@ -113,6 +128,7 @@ export async function connectRedis(options: ConnectOptions): Promise<RedisConnec
       })
     },
     async close() {
+      closed = true
       for (const each of [client, subscriber]) {
         try {
           // Closing a connection that never came up must not wait for it.
