@@ -1,4 +1,4 @@
-import { createClient } from '@redis/client'
+import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FleetBackend, Notice } from '../../src/fleet/backend.js'
 import { fleetKeys } from '../../src/fleet/keys.js'
@@ -146,17 +146,16 @@ describe('the Redis backend', () => {
 
   it('treats hostile content under its keys as absent, never as an outage, and overwrites it', async () => {
     const [a, , prefix] = await redisPair()
-    const raw = createClient({ url: redis.url })
-    await raw.connect()
+    const raw = new Redis(redis.url)
     try {
       // Wrong types everywhere, and numbers that are not numbers.
-      await raw.hSet(`${prefix}lease`, 'x', 'y')
+      await raw.hset(`${prefix}lease`, 'x', 'y')
       await raw.set(`${prefix}fence`, 'not a number')
       await raw.set(`${prefix}snapshot:status`, 'a string, not a hash')
-      await raw.hSet(`${prefix}snapshot:monitors`, { fence: 'NaN', seq: '-3', body: '{"v":1}' })
+      await raw.hset(`${prefix}snapshot:monitors`, { fence: 'NaN', seq: '-3', body: '{"v":1}' })
       await raw.set(`${prefix}refresh`, 'nope')
-      await raw.hSet(`${prefix}budget:calls`, 'x', 'y')
-      await raw.hSet(`${prefix}budget:hold`, 'x', 'y')
+      await raw.hset(`${prefix}budget:calls`, 'x', 'y')
+      await raw.hset(`${prefix}budget:hold`, 'x', 'y')
 
       expect(await a.snapshots.versions()).toEqual({ monitors: { fence: 0, seq: 0 } })
       expect(await a.snapshots.read('status', MAX_RECORD_BYTES)).toBeUndefined()
@@ -171,10 +170,10 @@ describe('the Redis backend', () => {
       expect((await budget.state()).minute.left).toBe(4)
 
       // A body over the record bound is left unread.
-      await raw.hSet(`${prefix}snapshot:status`, { fence: '9', seq: '1', body: 'x'.repeat(MAX_RECORD_BYTES + 1) })
+      await raw.hset(`${prefix}snapshot:status`, { fence: '9', seq: '1', body: 'x'.repeat(MAX_RECORD_BYTES + 1) })
       expect(await a.snapshots.read('status', MAX_RECORD_BYTES)).toBe('too-large')
     } finally {
-      raw.destroy()
+      raw.disconnect()
     }
   })
 

@@ -1,4 +1,4 @@
-import { createClient } from '@redis/client'
+import { Redis } from 'ioredis'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Secret } from '../../config/secret.js'
 
@@ -34,13 +34,13 @@ export interface ConnectOptions {
 const SUBSCRIBE_RETRY_MS = 1_000
 
 /** Waits between reconnection attempts: quick at first, then every two seconds at most. */
-const reconnectDelay = (retries: number) => Math.min(100 * 2 ** Math.min(retries, 5), 2_000)
+const reconnectDelay = (attempts: number) => Math.min(100 * 2 ** Math.min(attempts, 5), 2_000)
 
 /**
- * Connects to REDIS_URL with node-redis's core (@redis/client), without
- * waiting for Redis: it may be down at start, and the fleet runs without it.
- * The URL holds the password, so this module alone reveals it, and every
- * error that leaves it has the URL's credentials taken out of its message.
+ * Connects to REDIS_URL with ioredis, without waiting for Redis: it may be
+ * down at start, and the fleet runs without it. The URL holds the password,
+ * so this module alone reveals it, and every error that leaves it has the
+ * password taken out of its message.
  */
 export async function connectRedis(options: ConnectOptions): Promise<RedisConnection> {
   const url = options.url.reveal()
@@ -52,34 +52,40 @@ export async function connectRedis(options: ConnectOptions): Promise<RedisConnec
     scrubbed.name = err instanceof Error ? err.name : 'Error'
     return scrubbed
   }
-  const clientOptions = {
-    url,
-    disableOfflineQueue: true,
-    commandOptions: { timeout: options.commandTimeoutMs },
-    socket: { connectTimeout: Math.max(options.commandTimeoutMs, 1_000), reconnectStrategy: reconnectDelay },
+  const common = {
+    connectTimeout: Math.max(options.commandTimeoutMs, 1_000),
+    retryStrategy: reconnectDelay,
+    // Never a line on the console of its own: errors are the listeners' below.
+    showFriendlyErrorStack: false,
   }
-  const client = createClient(clientOptions)
-  const subscriber = createClient({ ...clientOptions, disableOfflineQueue: false })
+  // Commands fail at once while disconnected, and after the timeout when Redis is slow: the fleet falls back then.
+  const client = new Redis(url, {
+    ...common,
+    enableOfflineQueue: false,
+    commandTimeout: options.commandTimeoutMs,
+    maxRetriesPerRequest: 0,
+  })
+  // The subscription waits for Redis, and is renewed by the client at each reconnection.
+  const subscriber = new Redis(url, { ...common, autoResubscribe: true, maxRetriesPerRequest: null })
   // Errors come once per failed reconnection attempt: the fleet tells of an outage once, so these are debug lines.
   const onError = (which: string) => (err: unknown) => {
     options.log.debug({ connection: which, error: scrub(err).message }, 'fleet: Redis connection error')
   }
   client.on('error', onError('commands'))
   subscriber.on('error', onError('notices'))
-  // connect() rejects only on the first attempt's failure when reconnection is off; with it, it resolves on success.
-  void client.connect().catch(onError('commands'))
-  void subscriber.connect().catch(onError('notices'))
-
+  const listeners = new Map<string, (message: string) => void>()
+  subscriber.on('message', (channel: string, message: string) => {
+    listeners.get(channel)?.(message)
+  })
   let closed = false
 
   async function script(body: Script, keys: readonly string[], args: readonly string[]): Promise<unknown> {
-    const call = { keys: [...keys], arguments: [...args] }
     try {
       try {
-        return await client.evalSha(body.sha1, call)
+        return await client.evalsha(body.sha1, keys.length, ...keys, ...args)
       } catch (err) {
         if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err
-        return await client.eval(body.source, call)
+        return await client.eval(body.source, keys.length, ...keys, ...args)
       }
     } catch (err) {
       throw scrub(err)
@@ -98,22 +104,19 @@ export async function connectRedis(options: ConnectOptions): Promise<RedisConnec
       },
     },
     async subscribe(channel, listener) {
-      // Until it succeeds (Redis may be down, or refuse the password): the client keeps it across reconnections after.
+      listeners.set(channel, listener)
+      // Until it succeeds (Redis may be down, or refuse the password); the client renews it after.
       const attempt = () => {
         if (closed) return
-        subscriber
-          .subscribe(channel, (message: string) => {
-            listener(message)
-          })
-          .catch((err: unknown) => {
-            onError('notices')(err)
-            setTimeout(attempt, SUBSCRIBE_RETRY_MS).unref()
-          })
+        subscriber.subscribe(channel).catch((err: unknown) => {
+          onError('notices')(err)
+          setTimeout(attempt, SUBSCRIBE_RETRY_MS).unref()
+        })
       }
       attempt()
     },
     async ready(waitMs) {
-      if (client.isReady) return true
+      if (client.status === 'ready') return true
       return new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => {
           client.off('ready', onReady)
@@ -129,14 +132,9 @@ export async function connectRedis(options: ConnectOptions): Promise<RedisConnec
     },
     async close() {
       closed = true
-      for (const each of [client, subscriber]) {
-        try {
-          // Closing a connection that never came up must not wait for it.
-          each.destroy()
-        } catch {
-          // Already closed.
-        }
-      }
+      // At once, without waiting for a Redis that may be gone.
+      client.disconnect()
+      subscriber.disconnect()
     },
   }
 }
