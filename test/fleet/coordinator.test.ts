@@ -132,4 +132,23 @@ describe('the fleet coordinator', () => {
     }
     expect(versions.at(-1)?.[0]).toBe(2)
   })
+
+  it('hands the poll over at once when the leader shuts down: it releases its lease', async () => {
+    const fleet = createMemoryFleet({ now: () => Date.now() })
+    // A lease of a minute: without the release, B would wait that long.
+    const long = { FLEET_LEASE_SECONDS: '60' }
+    const build = async () => {
+      const { app } = await buildTestApp({ upstream, env: { ...env, ...long }, deps: { fleet: fleet.replica() } })
+      apps.push(app)
+      await app.ready()
+      return app
+    }
+    const a = await build()
+    await until(async () => (await role(a)) === 'leader', 'a leads')
+    const b = await build()
+    await until(async () => (await role(b)) === 'follower', 'b follows')
+    await a.close()
+    apps.splice(apps.indexOf(a), 1)
+    await until(async () => (await role(b)) === 'leader', 'b leads', 5_000)
+  })
 })
