@@ -93,6 +93,8 @@ export function createFleet(options: FleetOptions): Fleet {
   const random = options.random ?? Math.random
   const token = randomUUID()
   let role: FleetRole = 'follower'
+  /** Whether the role was taken yet (logged and counted): a replica starts following, but says so only once it knows. */
+  let announced = false
   let reachable = false
   /** Between a failed call and the next that succeeds: one warning, one metric, per outage. */
   let outage = false
@@ -125,8 +127,9 @@ export function createFleet(options: FleetOptions): Fleet {
   const following = () => role === 'follower'
 
   function setRole(next: FleetRole) {
-    if (role === next) return
+    if (role === next && announced) return
     role = next
+    announced = true
     options.observe?.role?.(next)
   }
 
@@ -193,7 +196,7 @@ export function createFleet(options: FleetOptions): Fleet {
     const acquired = await backend.lease.acquire(token, leaseMs)
     await answered()
     if (acquired !== undefined) return takeLead(acquired)
-    if (role !== 'follower') follow()
+    if (role !== 'follower' || !announced) follow()
     await sync()
   }
 
