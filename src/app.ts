@@ -15,6 +15,9 @@ import { uptimeSubject } from './badge/subjects/uptime.js'
 import type { Config } from './config.js'
 import { USER_AGENT, VERSION } from './config/version.js'
 import { createLiveUpdates } from './events/route.js'
+import type { FleetBackend } from './fleet/backend.js'
+import type { Fleet } from './fleet/coordinator.js'
+import type { FleetLink } from './fleet/join.js'
 import { statusEvents } from './events/status-event.js'
 import { lazyValidators } from './http/lazy-validators.js'
 import { createResponder } from './http/responder.js'
@@ -22,6 +25,8 @@ import { corsOptions, HELMET_OPTIONS } from './http/security.js'
 import { createAdmission, createVariantCache } from './http/variants.js'
 import { landingRoutes } from './landing/route.js'
 import { createLogger } from './observability/logger.js'
+import { createFleetMetrics } from './observability/fleet-metrics.js'
+import type { FleetSource } from './status/health.js'
 import { createMetrics } from './observability/metrics.js'
 import { logRequests } from './observability/request-log.js'
 import { createResponseCounts, NO_COUNTS } from './observability/response-counts.js'
@@ -36,7 +41,7 @@ import { createStatuspageDocuments } from './statuspage/documents.js'
 import { statuspageRoutes } from './statuspage/routes.js'
 import { wireLifecycle } from './status/lifecycle.js'
 import { pollPlan } from './status/pacing.js'
-import { createPoller, type Clock } from './status/poller.js'
+import { createPoller, type Clock, type Resource } from './status/poller.js'
 import { createSnapshotStore } from './status/snapshot.js'
 import { createMemoryBudget, type UpstreamBudget } from './upstream/budget.js'
 import { createUpstreamClient, type UpstreamClient } from './upstream/client.js'
@@ -48,8 +53,10 @@ export interface AppDeps {
   readonly client?: UpstreamClient
   readonly random?: () => number
   readonly firstPollWaitMs?: number
-  /** Replaces the in-memory upstream budget (one shared by a fleet, say). */
+  /** Replaces the upstream budget (the in-memory one, or the fleet's with REDIS_URL). */
   readonly budget?: UpstreamBudget
+  /** Replaces Redis as the fleet's backend (tests: replicas in one process over src/fleet/memory.ts). */
+  readonly fleet?: FleetBackend
 }
 
 /**
@@ -107,10 +114,18 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const startedAt = clock.now()
   // The real poll interval: the TTL, or longer when polls alone would overspend the budget.
   const ttlMs = pollPlan(config).everySeconds * 1000
+  const logger: Logger = deps.logger ?? createLogger(config.logLevel)
+  // With REDIS_URL, replicas share the poll, the snapshots and the budget; the fleet's code loads only then.
+  let link: FleetLink | undefined
+  if (config.redis || deps.fleet) {
+    const { joinFleet } = await import('./fleet/join.js')
+    const backend = deps.fleet && { backend: deps.fleet }
+    link = await joinFleet({ config, clock, log: logger.child({ component: 'fleet' }), ...backend })
+  }
   const budget =
     deps.budget ??
+    link?.budget ??
     createMemoryBudget({ perMinute: config.upstreamMaxPerMinute, perHour: config.upstreamMaxPerHour }, clock)
-  const logger: Logger = deps.logger ?? createLogger(config.logLevel)
   const cachePolicy = { maxAgeSeconds: config.badgeMaxAgeSeconds, staleIfErrorSeconds: config.staleIfErrorSeconds }
 
   const client =
@@ -153,8 +168,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     clock,
     ...(deps.random && { random: deps.random }),
     ...(metrics && { observe: metrics.observePoll, delayed: metrics.observeBudgetDelay }),
-    settled: () => {
+    settled: (resource) => {
       snapshots.update()
+      fleet?.settled(resource)
     },
   })
   const snapshots = createSnapshotStore({
@@ -195,8 +211,23 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
         clock,
         log: logger.child({ component: 'webhook' }),
         ...(metrics && { observe: metrics.observeRefresh }),
+        ...(link && { forward: (resources: readonly Resource[]) => fleet?.forward(resources) ?? false }),
       })
     : undefined
+  const fleet: Fleet | undefined = link?.coordinate({
+    poller,
+    adopted: () => {
+      snapshots.update()
+    },
+    ...(webhook && {
+      relay: (resource: Resource) => {
+        webhook.relayed(resource)
+      },
+    }),
+    ...(metrics && { observe: createFleetMetrics(metrics.registry, () => fleetSource) }),
+  })
+  const fleetSource: FleetSource | undefined =
+    fleet && link ? { status: () => fleet.status(), budgetScope: () => link.budget.scope() } : undefined
 
   const app = Fastify({
     // No logger for Fastify itself: it would make a child logger per request
@@ -219,7 +250,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     frameworkErrors: fallbacks.badUrl,
   })
   app.setSerializerCompiler(lazySerializerCompiler)
-  const lifecycle = wireLifecycle(app, poller, snapshots)
+  const lifecycle = wireLifecycle(app, poller, snapshots, fleet)
   closing = lifecycle.isClosing
   // The streams end when shutdown begins, inside the drain.
   lifecycle.onShutdown(() => {
@@ -288,6 +319,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       ttlMs,
       startedAt,
       lastWebhook: webhook && (() => webhook.last()),
+      fleet: fleetSource,
       isClosing: closing,
     })
     if (metrics) await scope.register(metricsRoutes, { metrics, token: config.metricsToken })

@@ -5,12 +5,14 @@ import {
   httpUrl,
   listenHost,
   publicComponents,
+  redisUrl,
   trustProxy,
   webhookTokens,
   type PublicComponents,
   type Read,
 } from './config/fields.js'
 import { Secret } from './config/secret.js'
+import { budgetShare } from './fleet/share.js'
 import { pollPlan } from './status/pacing.js'
 
 export const DEFAULT_API_URL = 'https://faciotech.com/modules/addons/faciotech_monitor/api.php'
@@ -62,6 +64,16 @@ export interface Config {
   readonly webhookTokens: readonly Secret[] | undefined
   /** Webhook refreshes of a resource start at least this far apart. */
   readonly webhookMinIntervalSeconds: number
+  /**
+   * REDIS_URL: replicas share the poll, the snapshots and the budget through
+   * it; undefined: one process, in memory. The URL is a Secret (it may hold a
+   * password); `where` is its credential-free form for log lines.
+   */
+  readonly redis: { readonly url: Secret; readonly where: string } | undefined
+  /** Replicas the budget is shared by when Redis is unreachable: each then polls within 1/N of it. */
+  readonly fleetSizeHint: number
+  /** How long the leader's lease lasts unrenewed: another replica takes over within about 4/3 of it. */
+  readonly fleetLeaseSeconds: number
 }
 
 export class ConfigError extends Error {
@@ -113,6 +125,9 @@ const ENV_SCHEMA = {
     UPSTREAM_MAX_PER_HOUR: integer(500, 1, Number.MAX_SAFE_INTEGER),
     WEBHOOK_TOKEN: { type: 'string' },
     WEBHOOK_MIN_INTERVAL_SECONDS: integer(10, 1, 3600),
+    REDIS_URL: { type: 'string' },
+    FLEET_SIZE_HINT: integer(2, 1, 1000),
+    FLEET_LEASE_SECONDS: integer(10, 2, 60),
     LOG_LEVEL: { type: 'string', enum: LOG_LEVELS, default: 'info' },
   },
 } as const
@@ -136,6 +151,7 @@ const integerMessage = (name: VariableName) => {
 /** What a schema failure of each variable says: the variable, the rule, never the value. */
 const MESSAGES: Partial<Record<VariableName, string>> = {
   MONITOR_API_KEY: 'MONITOR_API_KEY must be printable ASCII without spaces',
+  FLEET_SIZE_HINT: 'FLEET_SIZE_HINT must be a whole number from 1 to 1000 (the replicas sharing the budget)',
   BADGE_LABEL: 'BADGE_LABEL must be at most 64 characters',
   METRICS_ENABLED: 'METRICS_ENABLED must be true or false',
   METRICS_TOKEN: 'METRICS_TOKEN must be printable ASCII without spaces',
@@ -208,6 +224,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const proxies = take(trustProxy(text('TRUST_PROXY')))
   const origins = take(corsOrigins(text('CORS_ORIGINS')))
   const hookTokens = present.WEBHOOK_TOKEN === undefined ? [] : take(webhookTokens(present.WEBHOOK_TOKEN))
+  const redis = present.REDIS_URL === undefined ? null : take(redisUrl(present.REDIS_URL))
 
   if (
     problems.length > 0 ||
@@ -217,7 +234,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     visible === undefined ||
     proxies === undefined ||
     origins === undefined ||
-    hookTokens === undefined
+    hookTokens === undefined ||
+    redis === undefined
   ) {
     throw new ConfigError([...new Set(problems)])
   }
@@ -247,6 +265,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     upstreamMaxPerHour: e.UPSTREAM_MAX_PER_HOUR,
     webhookTokens: hookTokens.length === 0 ? undefined : Object.freeze(hookTokens.map((token) => new Secret(token))),
     webhookMinIntervalSeconds: e.WEBHOOK_MIN_INTERVAL_SECONDS,
+    redis: redis === null ? undefined : Object.freeze({ url: new Secret(redis.url), where: redis.where }),
+    fleetSizeHint: e.FLEET_SIZE_HINT,
+    fleetLeaseSeconds: e.FLEET_LEASE_SECONDS,
   })
 }
 
@@ -263,8 +284,33 @@ export function configWarnings(config: Config): string[] {
         `or set CACHE_TTL_SECONDS=${plan.everySeconds} or more`,
     )
   }
+  const share = fallbackPlan(config)
+  if (share) {
+    warnings.push(
+      `with Redis unreachable each replica polls within its share of the budget (FLEET_SIZE_HINT=${config.fleetSizeHint}: ` +
+        `${share.limits.perMinute} calls a minute, ${share.limits.perHour} an hour), which allows a poll every ` +
+        `${share.everySeconds} s, not every ${plan.everySeconds} s: during an outage of Redis polls would wait for it ` +
+        `and badges could turn stale. Raise UPSTREAM_MAX_PER_MINUTE or UPSTREAM_MAX_PER_HOUR if the key allows more, ` +
+        `or set CACHE_TTL_SECONDS=${share.everySeconds} or more`,
+    )
+  }
   if (config.metricsToken && config.metricsToken.length < MIN_TOKEN_LENGTH) {
     warnings.push(`METRICS_TOKEN is shorter than ${MIN_TOKEN_LENGTH} characters: easy to guess`)
   }
   return warnings
+}
+
+/** With REDIS_URL, the poll interval the fallback share allows, when it is longer than the fleet's own. */
+function fallbackPlan(config: Config) {
+  if (!config.redis) return undefined
+  const limits = budgetShare(
+    { perMinute: config.upstreamMaxPerMinute, perHour: config.upstreamMaxPerHour },
+    config.fleetSizeHint,
+  )
+  const { everySeconds } = pollPlan({
+    cacheTtlSeconds: config.cacheTtlSeconds,
+    upstreamMaxPerMinute: limits.perMinute,
+    upstreamMaxPerHour: limits.perHour,
+  })
+  return everySeconds > pollPlan(config).everySeconds ? { limits, everySeconds } : undefined
 }

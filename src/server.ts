@@ -57,6 +57,8 @@ try {
       upstream: `${upstream.origin}${upstream.pathname}`,
       pollEverySeconds: pollPlan(config).everySeconds,
       webhook: config.webhookTokens !== undefined,
+      // Where the fleet's Redis is, without its password; null: one process, in memory.
+      redis: config.redis?.where ?? null,
     },
     'status-badge-proxy started',
   )

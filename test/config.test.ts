@@ -281,3 +281,40 @@ describe('configWarnings', () => {
     expect(warning).toMatch(/polling every 60 s instead/)
   })
 })
+
+describe('the fleet variables', () => {
+  it('read REDIS_URL as a secret URL and a credential-free place to name in logs', () => {
+    expect(loadConfig({ MONITOR_API_KEY: KEY }).redis).toBeUndefined()
+    expect(loadConfig({ MONITOR_API_KEY: KEY, REDIS_URL: '' }).redis).toBeUndefined()
+    const config = loadConfig({ MONITOR_API_KEY: KEY, REDIS_URL: 'rediss://user:pa%40ss@cache.internal:6380/3' })
+    expect(config.redis?.where).toBe('rediss://cache.internal:6380/3')
+    expect(String(config.redis?.url)).toBe('[redacted]')
+    expect(loadConfig({ MONITOR_API_KEY: KEY, REDIS_URL: 'redis://redis' }).redis?.where).toBe('redis://redis/0')
+    expect(config.fleetSizeHint).toBe(2)
+    expect(config.fleetLeaseSeconds).toBe(10)
+  })
+
+  it.each(['redis:/', 'http://redis:6379', 'redis://redis:6379/0?password=x', 'redis://redis:6379/a', 'redis:///0'])(
+    'refuse REDIS_URL=%s, naming the variable',
+    (value) => {
+      expect(() => loadConfig({ MONITOR_API_KEY: KEY, REDIS_URL: value })).toThrow(/REDIS_URL must be a redis:\/\//)
+    },
+  )
+
+  it('bound FLEET_SIZE_HINT and FLEET_LEASE_SECONDS', () => {
+    expect(() => loadConfig({ MONITOR_API_KEY: KEY, FLEET_SIZE_HINT: '0' })).toThrow(/FLEET_SIZE_HINT must be/)
+    expect(() => loadConfig({ MONITOR_API_KEY: KEY, FLEET_LEASE_SECONDS: '1' })).toThrow(/FLEET_LEASE_SECONDS/)
+    expect(loadConfig({ MONITOR_API_KEY: KEY, FLEET_SIZE_HINT: '4' }).fleetSizeHint).toBe(4)
+  })
+
+  it('warn when the share of the budget each replica has without Redis is too small for the TTL', () => {
+    const base = { MONITOR_API_KEY: KEY, REDIS_URL: 'redis://redis:6379/0', CACHE_TTL_SECONDS: '15' }
+    // 480 calls an hour fit 500, but not 500 / 2.
+    const [warning, ...rest] = configWarnings(loadConfig(base))
+    expect(rest).toEqual([])
+    expect(warning).toMatch(/FLEET_SIZE_HINT=2: 15 calls a minute, 250 an hour.*a poll every 29 s, not every 15 s/)
+    // Without Redis there is no fallback to warn about; with a TTL that fits the share, none either.
+    expect(configWarnings(loadConfig({ ...base, REDIS_URL: '' }))).toEqual([])
+    expect(configWarnings(loadConfig({ ...base, CACHE_TTL_SECONDS: '300' }))).toEqual([])
+  })
+})

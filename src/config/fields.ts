@@ -117,3 +117,29 @@ export function webhookTokens(value: string): Read<string[]> {
   }
   return ok(tokens)
 }
+
+/** Where a Redis is, fit for a log line: scheme, host, port and database, never the credentials. */
+export interface RedisUrl {
+  /** The whole URL, password included. */
+  readonly url: string
+  readonly where: string
+}
+
+/**
+ * REDIS_URL: `redis://[[user]:password@]host[:port][/db]`, or `rediss://` for
+ * TLS. The URL may hold a password, so no message repeats it.
+ */
+export function redisUrl(value: string): Read<RedisUrl> {
+  const message =
+    'REDIS_URL must be a redis:// or rediss:// URL such as redis://redis:6379/0 (host, optional port and database number)'
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return problem(message)
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') return problem(message)
+  if (!url.hostname || url.search || url.hash || !/^(?:\/\d{0,5})?$/.test(url.pathname)) return problem(message)
+  const database = url.pathname.slice(1) || '0'
+  return ok({ url: url.href, where: `${url.protocol}//${url.host}/${database}` })
+}

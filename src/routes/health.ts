@@ -45,7 +45,7 @@ const BUDGET_WINDOW = {
   additionalProperties: false,
 } as const
 
-const REFRESH_ACTION = { enum: ['started', 'scheduled', 'coalesced'] } as const
+const REFRESH_ACTION = { enum: ['started', 'scheduled', 'coalesced', 'forwarded'] } as const
 
 const WEBHOOK_HEALTH = {
   type: 'object',
@@ -75,9 +75,37 @@ const WEBHOOK_HEALTH = {
   additionalProperties: false,
 } as const
 
+const FLEET_HEALTH = {
+  type: 'object',
+  required: ['role', 'budget', 'redis'],
+  properties: {
+    /** solo: polling alone (no REDIS_URL, or Redis unreachable); leader: polling for the fleet; follower: reading its snapshots. */
+    role: { enum: ['solo', 'leader', 'follower'] },
+    /** Whose calls the budget counts: this process's (no REDIS_URL), the fleet's, or this replica's share. */
+    budget: { enum: ['process', 'fleet', 'share'] },
+    redis: {
+      anyOf: [
+        {
+          type: 'object',
+          required: ['reachable', 'since', 'fencing', 'sharedAt'],
+          properties: {
+            reachable: { type: 'boolean' },
+            since: { type: 'string', format: 'date-time' },
+            fencing: { anyOf: [{ type: 'integer' }, { type: 'null' }] },
+            sharedAt: ISO,
+          },
+          additionalProperties: false,
+        },
+        { type: 'null' },
+      ],
+    },
+  },
+  additionalProperties: false,
+} as const
+
 export const HEALTH_BODY = {
   type: 'object',
-  required: ['status', 'uptimeSeconds', 'pollEverySeconds', 'polls', 'budget', 'webhook'],
+  required: ['status', 'uptimeSeconds', 'pollEverySeconds', 'polls', 'budget', 'webhook', 'fleet'],
   properties: {
     status: { const: 'ok' },
     uptimeSeconds: { type: 'integer' },
@@ -95,6 +123,7 @@ export const HEALTH_BODY = {
       additionalProperties: false,
     },
     webhook: WEBHOOK_HEALTH,
+    fleet: FLEET_HEALTH,
   },
   additionalProperties: false,
 } as const

@@ -1,3 +1,4 @@
+import type { FleetStatus } from '../fleet/coordinator.js'
 import type { UpstreamBudget } from '../upstream/budget.js'
 import type { LastWebhook } from '../webhook/receiver.js'
 import { RESOURCES, type Clock, type Poller, type Resource } from './poller.js'
@@ -13,6 +14,30 @@ export interface HealthSources {
   readonly startedAt: number
   /** Undefined when WEBHOOK_TOKEN is unset (no webhook route). */
   readonly lastWebhook: (() => LastWebhook | undefined) | undefined
+  /** Undefined without REDIS_URL: one process, polling alone. */
+  readonly fleet: FleetSource | undefined
+}
+
+export interface FleetSource {
+  status(): FleetStatus
+  /** Whose calls the budget counts now: the fleet's, or this replica's share (Redis unreachable). */
+  budgetScope(): 'fleet' | 'share'
+}
+
+/** The replica's part in its fleet, and Redis as it sees it: never the URL, never a secret. */
+function fleetHealth(fleet: FleetSource | undefined) {
+  if (!fleet) return { role: 'solo' as const, budget: 'process' as const, redis: null }
+  const status = fleet.status()
+  return {
+    role: status.role,
+    budget: fleet.budgetScope(),
+    redis: {
+      reachable: status.reachable,
+      since: new Date(status.since).toISOString(),
+      fencing: status.fence ?? null,
+      sharedAt: iso(status.sharedAt),
+    },
+  }
 }
 
 /** What /healthz tells about one polled resource: ages and outcomes, never a secret. */
@@ -69,6 +94,7 @@ export async function healthReport(sources: HealthSources) {
     },
     budget: { minute: budget.minute, hour: budget.hour },
     webhook: webhookHealth(sources.lastWebhook),
+    fleet: fleetHealth(sources.fleet),
   }
 }
 

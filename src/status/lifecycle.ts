@@ -13,16 +13,27 @@ declare module 'fastify' {
   }
 }
 
+/** A fleet's part in the lifecycle (src/fleet/coordinator.ts): it decides when this replica polls. */
+export interface FleetLifecycle {
+  start(): void
+  /** Gives the lease up; the same promise when called again. */
+  stop(): Promise<void>
+  close(): Promise<void>
+}
+
 /**
  * The poller's life follows the app's: polling starts when the app is ready
- * and stops when shutdown begins; the snapshot store's timer stops at close.
- * Returns whether shutdown has begun, and a way to be told when it does
- * (live-update streams end then).
+ * (with a fleet, when this replica leads or polls alone) and stops when
+ * shutdown begins, when a leader also gives its lease up so that another
+ * takes over during the drain; the snapshot store's timer stops at close,
+ * and the fleet's connections. Returns whether shutdown has begun, and a way
+ * to be told when it does (live-update streams end then).
  */
 export function wireLifecycle(
   app: FastifyInstance,
   poller: Poller,
   snapshots: SnapshotStore,
+  fleet?: FleetLifecycle,
 ): { isClosing: () => boolean; onShutdown: (listener: () => void) => void } {
   let closing = false
   const listeners: Array<() => void> = []
@@ -32,16 +43,22 @@ export function wireLifecycle(
     if (closing) return
     closing = true
     poller.stop()
+    void fleet?.stop()
     for (const listener of listeners) listener()
   })
   app.addHook('onReady', async function startPolling() {
-    poller.start()
+    if (fleet) fleet.start()
+    else poller.start()
   })
   app.addHook('preClose', async function stopPolling() {
     app.beginShutdown()
   })
   app.addHook('onClose', async function stopSnapshots() {
     snapshots.close()
+    if (fleet) {
+      await fleet.stop()
+      await fleet.close()
+    }
   })
   return { isClosing: () => closing, onShutdown: (listener) => listeners.push(listener) }
 }

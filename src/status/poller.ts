@@ -55,6 +55,15 @@ export interface ResourceState {
   readonly answeredCall: number
 }
 
+/** A resource as another replica polled it: what a fleet's leader shares with the others (src/fleet/). */
+export interface SharedResource<R extends Resource = Resource> {
+  readonly snapshot: ResourceSnapshot<R> | undefined
+  readonly lastOutcome: PollOutcome
+  readonly consecutiveFailures: number
+  /** When that replica means to poll it next. */
+  readonly nextPollAt: number | undefined
+}
+
 export interface RefreshOptions {
   /** The outcome must come from a call sent after this many (`state().calls` when asked). */
   readonly after?: number
@@ -83,8 +92,19 @@ export interface PollerOptions {
 }
 
 export interface Poller {
-  /** Polls now, then keeps each resource fresh. Idempotent. */
+  /** Polls what is due now, then keeps each resource fresh. Idempotent; resumes after pause(). */
   start(): void
+  /**
+   * Schedules no more polls until start() (a refresh still polls): another
+   * replica polls for the fleet. A poll in flight finishes.
+   */
+  pause(): void
+  /**
+   * Takes a resource as another replica polled it: served as if polled here,
+   * and due again when that replica meant to poll it (so a replica that
+   * takes the poll over goes on with its schedule).
+   */
+  adopt<R extends Resource>(resource: R, shared: SharedResource<R>): void
   /** Stops the loop and aborts a poll in flight. Idempotent. */
   stop(): void
   /**
@@ -158,7 +178,11 @@ export function createPoller(options: PollerOptions): Poller {
   let remaining: number | undefined
   let timer: NodeJS.Timeout | undefined
   let started = false
+  let paused = false
+  let running = false
   let stopped = false
+  /** Whether a resource was adopted: its next poll is known without polling here. */
+  let adopted = false
 
   const cache = new LRUCache<Resource, AnySnapshot>({
     max: RESOURCES.length,
@@ -283,6 +307,7 @@ export function createPoller(options: PollerOptions): Poller {
 
   async function run() {
     timer = undefined
+    running = true
     const now = clock.now()
     const due = RESOURCES.filter((resource) => nextPollAt(resource) <= now)
     await Promise.all(
@@ -295,6 +320,7 @@ export function createPoller(options: PollerOptions): Poller {
         }),
       ),
     )
+    running = false
     arm()
   }
 
@@ -303,7 +329,7 @@ export function createPoller(options: PollerOptions): Poller {
   }
 
   function arm() {
-    if (stopped) return
+    if (stopped || paused) return
     const next = Math.min(...RESOURCES.map(nextPollAt))
     timer = setTimeout(() => void run(), Math.max(0, next - clock.now()))
     timer.unref()
@@ -311,9 +337,33 @@ export function createPoller(options: PollerOptions): Poller {
 
   return {
     start() {
-      if (started || stopped) return
+      if (stopped) return
       started = true
-      void run()
+      paused = false
+      if (!running && timer === undefined) void run()
+    },
+    pause() {
+      paused = true
+      clearTimeout(timer)
+      timer = undefined
+    },
+    adopt(resource, shared) {
+      const schedule = schedules[resource]
+      if (shared.snapshot) cache.set(resource, shared.snapshot as AnySnapshot)
+      else cache.delete(resource)
+      schedule.lastOutcome = shared.lastOutcome
+      schedule.failures = shared.consecutiveFailures
+      schedule.dueAt = shared.nextPollAt ?? (shared.snapshot ? shared.snapshot.fetchedAt + ttlMs : 0)
+      adopted = true
+      if (!schedule.settled) {
+        schedule.settled = true
+        schedule.settleFirst()
+      }
+      // A polling replica re-arms for the new due time.
+      if (started && !paused && !running && !stopped) {
+        clearTimeout(timer)
+        arm()
+      }
     },
     stop() {
       stopped = true
@@ -340,7 +390,7 @@ export function createPoller(options: PollerOptions): Poller {
       return {
         lastOutcome: schedule.lastOutcome,
         consecutiveFailures: schedule.failures,
-        nextPollAt: started && !stopped ? nextPollAt(resource) : undefined,
+        nextPollAt: (started || adopted) && !stopped ? nextPollAt(resource) : undefined,
         firstAttemptSettled: schedule.settled,
         calls: schedule.calls,
         answeredCall: schedule.answeredCall,

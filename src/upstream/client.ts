@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { ValidateFunction } from 'ajv'
 import type { Secret } from '../config/secret.js'
 import { looksLikeJson } from './body.js'
@@ -168,4 +169,18 @@ function safeLocation(location: string | null): string {
   } catch {
     return '(unreadable location)'
   }
+}
+
+/**
+ * Names the account a fleet polls for, without the key: a SHA-256 of the
+ * upstream URL and the key (domain-separated, 96 bits in hex). Replicas with
+ * the same URL and key share one poll through Redis; fleets of other keys or
+ * upstreams sharing that Redis get other names, so never each other's data.
+ * A hash of a random API key reveals nothing usable of it.
+ */
+export function accountFingerprint(baseUrl: string, apiKey: Secret): string {
+  return createHash('sha256')
+    .update(`status-badge-proxy fleet\n${baseUrl}\n${apiKey.reveal()}`)
+    .digest('hex')
+    .slice(0, 24)
 }
