@@ -1,5 +1,6 @@
 import { Ajv } from 'ajv'
 import { count, flag, id, percentage, text, timestamp } from './lenient.js'
+import type { Untrusted } from './untrusted.js'
 
 /**
  * The upstream's payloads: JSON Schema for their shape (checked by ajv, the
@@ -102,24 +103,40 @@ export interface Monitor {
 }
 
 export interface MonitorsData {
+  /** Each id once: the first item with it (the same rule in every output). */
   readonly monitors: readonly Monitor[]
-  /** Items that could not be read (no usable id, not an object) and were left out. */
+  /** Items that could not be read (not an object, no usable id, the key in the id) and were left out. */
   readonly skipped: number
+  /** Items left out because an earlier one had the same id. */
+  readonly duplicates: number
 }
 
-/** Items are checked one by one: an unreadable one is left out, not the whole list. */
-export function readMonitors(items: readonly unknown[]): MonitorsData {
+/**
+ * Items are checked one by one: an unreadable one is left out, not the whole
+ * list. A name is upstream text bound for responses, so it goes through
+ * `untrusted.text` here, once per poll; an id is published as it is, so one
+ * that holds the key is refused rather than cut.
+ */
+export function readMonitors(items: readonly unknown[], untrusted: Untrusted): MonitorsData {
   const monitors: Monitor[] = []
+  const seen = new Set<string>()
+  let skipped = 0
   for (const item of items) {
     const monitorId = isMonitorItem(item) ? id(item.id) : undefined
-    if (monitorId === undefined) continue
+    if (monitorId === undefined || untrusted.holdsKey(monitorId)) {
+      skipped++
+      continue
+    }
+    if (seen.has(monitorId)) continue
+    seen.add(monitorId)
     const record = item as Record<string, unknown>
+    const name = text(record.name)
     monitors.push({
       id: monitorId,
-      name: text(record.name) ?? `monitor ${monitorId}`,
+      name: (name === undefined ? '' : untrusted.text(name)) || `monitor ${monitorId}`,
       status: text(record.status),
       active: flag(record.is_active),
     })
   }
-  return { monitors, skipped: items.length - monitors.length }
+  return { monitors, skipped, duplicates: items.length - skipped - monitors.length }
 }

@@ -15,7 +15,11 @@ const STATUS: StatusData = {
   activeIncidents: 0,
   upstreamTime: undefined,
 }
-const MONITORS: MonitorsData = { monitors: [{ id: '1', name: 'Web', status: 'up', active: true }], skipped: 0 }
+const MONITORS: MonitorsData = {
+  monitors: [{ id: '1', name: 'Web', status: 'up', active: true }],
+  skipped: 0,
+  duplicates: 0,
+}
 
 type Answer<T> = (signal?: AbortSignal) => Promise<T>
 

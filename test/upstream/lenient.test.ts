@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { count, flag, id, parseUpstreamTime, percentage, text, timestamp } from '../../src/upstream/lenient.js'
 import { isStatusEnvelope, readMonitors, readStatus } from '../../src/upstream/schema.js'
+import { createUntrusted } from '../../src/upstream/untrusted.js'
+import { TEST_API_KEY } from '../helper.js'
 
 describe('lenient readers', () => {
   it.each([
@@ -126,30 +128,74 @@ describe('readStatus', () => {
 })
 
 describe('readMonitors', () => {
+  const untrusted = createUntrusted(TEST_API_KEY)
+
   it('keeps what badges need and drops target and type', () => {
-    const parsed = readMonitors([
-      {
-        id: '3',
-        name: 'DB',
-        type: 'tcp',
-        target: '10.0.0.3:5432',
-        status: 'down',
-        is_active: '1',
-        created_at: '2026-01-01 00:00:00',
-      },
-    ])
-    expect(parsed).toEqual({ monitors: [{ id: '3', name: 'DB', status: 'down', active: true }], skipped: 0 })
+    const parsed = readMonitors(
+      [
+        {
+          id: '3',
+          name: 'DB',
+          type: 'tcp',
+          target: '10.0.0.3:5432',
+          status: 'down',
+          is_active: '1',
+          created_at: '2026-01-01 00:00:00',
+        },
+      ],
+      untrusted,
+    )
+    expect(parsed).toEqual({
+      monitors: [{ id: '3', name: 'DB', status: 'down', active: true }],
+      skipped: 0,
+      duplicates: 0,
+    })
     expect(JSON.stringify(parsed)).not.toContain('10.0.0.3')
   })
 
   it('names a nameless monitor after its id', () => {
-    expect(readMonitors([{ id: 9 }]).monitors[0]?.name).toBe('monitor 9')
+    expect(readMonitors([{ id: 9 }], untrusted).monitors[0]?.name).toBe('monitor 9')
+    // A name of nothing but controls is no name either.
+    expect(readMonitors([{ id: 9, name: '\u0000\u0007' }], untrusted).monitors[0]?.name).toBe('monitor 9')
   })
 
   it('leaves out items without a usable id, counting them', () => {
-    expect(readMonitors([{ id: '../x' }, 'up', null, { name: 'no id' }, { id: 1 }])).toEqual({
+    expect(readMonitors([{ id: '../x' }, 'up', null, { name: 'no id' }, { id: 1 }], untrusted)).toEqual({
       monitors: [{ id: '1', name: 'monitor 1', status: undefined, active: undefined }],
       skipped: 4,
+      duplicates: 0,
     })
+  })
+
+  it('keeps the first of items with the same id, however the id was written', () => {
+    const parsed = readMonitors(
+      [
+        { id: 1, name: 'First', status: 'up' },
+        { id: '1', name: 'Second', status: 'down' },
+        { id: ' 1 ', name: 'Third', status: 'paused' },
+        { id: 2, name: 'Other', status: 'up' },
+      ],
+      untrusted,
+    )
+    expect(parsed.monitors.map((m) => [m.id, m.name])).toEqual([
+      ['1', 'First'],
+      ['2', 'Other'],
+    ])
+    expect(parsed).toMatchObject({ skipped: 0, duplicates: 2 })
+  })
+
+  it('refuses an id that holds the key (an id is published as it is), and cuts the key out of names', () => {
+    const key = 'AbC123xyz789'
+    const own = createUntrusted(key)
+    const parsed = readMonitors(
+      [
+        { id: key.toLowerCase(), name: 'probe' },
+        { id: `x_${key}`, name: 'probe' },
+        { id: 7, name: `the key is ${key}\u0000!` },
+      ],
+      own,
+    )
+    expect(parsed.monitors).toEqual([{ id: '7', name: 'the key is [redacted]!', status: undefined, active: undefined }])
+    expect(parsed.skipped).toBe(2)
   })
 })
