@@ -29,8 +29,8 @@ export function keySpellings(key: string): string[] {
       // One escape inside another: JSON of the HTML form, HTML of the JSON form.
       JSON.stringify(html).slice(1, -1),
       json.replace(/[&<>"']/g, (c) => HTML[c] ?? c),
-      [...key].map((c) => `%${hex(c).toUpperCase()}`).join(''),
-      [...key].map((c) => `\\u00${hex(c)}`).join(''),
+      Array.from(key).map((c) => `%${hex(c).toUpperCase()}`).join(''),
+      Array.from(key).map((c) => `\\u00${hex(c)}`).join(''),
     ]),
   ]
 }
@@ -61,4 +61,4 @@ function characterSpelling(c: string): fc.Arbitrary<string> {
 
 /** The key with each character spelled its own way: partly encoded, partly escaped, any case. */
 export const mixedSpelling = (key: string): fc.Arbitrary<string> =>
-  fc.tuple(...[...key].map(characterSpelling)).map((parts) => parts.join(''))
+  fc.tuple(...Array.from(key).map(characterSpelling)).map((parts) => parts.join(''))
