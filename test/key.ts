@@ -29,8 +29,12 @@ export function keySpellings(key: string): string[] {
       // One escape inside another: JSON of the HTML form, HTML of the JSON form.
       JSON.stringify(html).slice(1, -1),
       json.replace(/[&<>"']/g, (c) => HTML[c] ?? c),
-      Array.from(key).map((c) => `%${hex(c).toUpperCase()}`).join(''),
-      Array.from(key).map((c) => `\\u00${hex(c)}`).join(''),
+      Array.from(key)
+        .map((c) => `%${hex(c).toUpperCase()}`)
+        .join(''),
+      Array.from(key)
+        .map((c) => `\\u00${hex(c)}`)
+        .join(''),
     ]),
   ]
 }
