@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startSimulator, type Simulator } from '../../src/dev/simulator.js'
+import { startSimulator, type SimReply, type Simulator } from '../../src/dev/simulator.js'
 import {
   UpstreamInvalidResponseError,
   UpstreamRateLimitedError,
@@ -304,7 +304,7 @@ describe('failures map to named errors', () => {
   it('scrubs the key in the forms the review found: a lowercased host, an encoded path, a JSON-escaped body', async () => {
     const key = 'Key{^}AB"\\x'
     const hostKey = 'KeyAB-9'
-    const replies = [
+    const replies: SimReply[] = [
       { status: 302, headers: { location: `https://${hostKey}.example/` } },
       { status: 302, headers: { location: `https://evil.example/login/${key}/next` } },
       { status: 307, headers: { location: `/login/${encodeURIComponent(key)}` } },
