@@ -14,6 +14,8 @@ import { overallSubject } from './badge/subjects/overall.js'
 import { uptimeSubject } from './badge/subjects/uptime.js'
 import type { Config } from './config.js'
 import { USER_AGENT, VERSION } from './config/version.js'
+import { guardConnections, type ConnectionGuard } from './http/connections.js'
+import { SERVER_LIMITS, serverOptions, type ServerLimits } from './http/limits.js'
 import { createResponder } from './http/responder.js'
 import { corsOptions, HELMET_OPTIONS } from './http/security.js'
 import { createAdmission, createVariantCache } from './http/variants.js'
@@ -39,6 +41,8 @@ export interface AppDeps {
   readonly client?: UpstreamClient
   readonly random?: () => number
   readonly firstPollWaitMs?: number
+  /** Replaces some of the server's limits (tests of them, in milliseconds rather than seconds). */
+  readonly limits?: Partial<ServerLimits>
 }
 
 /**
@@ -69,6 +73,13 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The prepared answers, by cache: tests and metrics read their stats. */
     caches: Readonly<Record<'badges' | 'errors' | 'documents' | 'pages', ReturnType<typeof createVariantCache>>>
+    /** The open connections, their send timeout and the cap (http/connections.ts). */
+    connections: ConnectionGuard
+    /**
+     * close(), with requests in flight given SERVER_LIMITS.finishWithinMs
+     * and every connection still open ended after that (src/server.ts).
+     */
+    closeGracefully(): Promise<void>
   }
 }
 
@@ -87,6 +98,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const ttlMs = config.cacheTtlSeconds * 1000
   const logger: FastifyBaseLogger = deps.logger ?? createLogger(config.logLevel)
   const cachePolicy = { maxAgeSeconds: config.badgeMaxAgeSeconds, staleIfErrorSeconds: config.staleIfErrorSeconds }
+  const limits: ServerLimits = { ...SERVER_LIMITS, ...deps.limits }
 
   const client =
     deps.client ??
@@ -107,7 +119,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   }
   const counts = config.metricsEnabled ? createResponseCounts() : NO_COUNTS
   const metrics = config.metricsEnabled
-    ? createMetrics({ poller: () => poller, counts, caches: Object.values(caches), clock })
+    ? createMetrics({ poller: () => poller, counts, caches: Object.values(caches), clock, connections: () => guard })
     : undefined
   const poller = createPoller({
     client,
@@ -158,6 +170,13 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     return503OnClosing: false,
     // A URL the router cannot decode still gets an answer in its format.
     frameworkErrors: fallbacks.badUrl,
+    ...serverOptions(limits),
+  })
+  const guard = guardConnections(app.server, limits, logger)
+  app.decorate('connections', guard)
+  app.decorate('closeGracefully', () => guard.closeWithin(() => app.close()))
+  app.addHook('onClose', async function stopConnectionChecks() {
+    guard.stop()
   })
   app.setSerializerCompiler(lazySerializerCompiler)
   closing = wireLifecycle(app, poller, snapshots).isClosing

@@ -230,7 +230,8 @@ describe('monitors listed twice under one id', () => {
       { id: '1', name: 'Second', type: 'https', target: 'https://10.0.0.9/', status: 'down', is_active: 1 },
       { id: ' 1 ', name: 'Third', type: 'https', target: 'https://10.0.0.9/', status: 'paused', is_active: 1 },
     ]
-    const { app, records } = await buildTestApp({ upstream, env: { PUBLIC_COMPONENTS: '*' } })
+    const built = await buildTestApp({ upstream, env: { PUBLIC_COMPONENTS: '*' } })
+    const { app } = built
     await app.ready()
     await firstPolls(app)
     try {
@@ -251,7 +252,7 @@ describe('monitors listed twice under one id', () => {
       expect(page).not.toMatch(/Second|Third/)
       expect(page.match(/<code>1<\/code>/g)).toHaveLength(1)
       // The poll's log line says how many were left out.
-      expect(records().find((r) => r.msg === 'poll monitors: ok')).toMatchObject({ duplicateMonitors: 2 })
+      expect(built.records().find((r) => r.msg === 'poll monitors: ok')).toMatchObject({ duplicateMonitors: 2 })
     } finally {
       await app.close()
     }
