@@ -14,6 +14,7 @@ import { overallSubject } from './badge/subjects/overall.js'
 import { uptimeSubject } from './badge/subjects/uptime.js'
 import type { Config } from './config.js'
 import { USER_AGENT, VERSION } from './config/version.js'
+import { clientError } from './http/client-errors.js'
 import { guardConnections, type ConnectionGuard } from './http/connections.js'
 import { SERVER_LIMITS, serverOptions, type ServerLimits } from './http/limits.js'
 import { createResponder } from './http/responder.js'
@@ -170,6 +171,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     return503OnClosing: false,
     // A URL the router cannot decode still gets an answer in its format.
     frameworkErrors: fallbacks.badUrl,
+    // What Node rejects before routing (bad syntax, a head too large or too late): JSON, no-store.
+    clientErrorHandler: clientError,
     ...serverOptions(limits),
   })
   const guard = guardConnections(app.server, limits, logger)
