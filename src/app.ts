@@ -1,7 +1,7 @@
 import fastifyCaching from '@fastify/caching'
 import fastifyCors from '@fastify/cors'
 import fastifyHelmet from '@fastify/helmet'
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { NO_STORE } from './badge/cache-policy.js'
 import { jsonFormat } from './badge/formats/json.js'
@@ -14,6 +14,8 @@ import { overallSubject } from './badge/subjects/overall.js'
 import { uptimeSubject } from './badge/subjects/uptime.js'
 import type { Config } from './config.js'
 import { USER_AGENT, VERSION } from './config/version.js'
+import { createLiveUpdates } from './events/route.js'
+import { statusEvents } from './events/status-event.js'
 import { clientError } from './http/client-errors.js'
 import { guardConnections, type ConnectionGuard } from './http/connections.js'
 import { SERVER_LIMITS, serverOptions, type ServerLimits } from './http/limits.js'
@@ -23,16 +25,22 @@ import { createAdmission, createVariantCache } from './http/variants.js'
 import { landingRoutes } from './landing/route.js'
 import { createLogger } from './observability/logger.js'
 import { createMetrics } from './observability/metrics.js'
-import { DebugRequestLog } from './observability/request-log.js'
+import { logRequests } from './observability/request-log.js'
 import { createResponseCounts, NO_COUNTS } from './observability/response-counts.js'
-import { documentRoutes } from './routes/documents.js'
+import { componentsDocument } from './routes/components-json.js'
+import { registerDocuments } from './routes/documents.js'
 import { createFallbacks } from './routes/fallbacks.js'
 import { healthRoutes } from './routes/health.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { createComponentCatalog } from './status/components.js'
+import { createIncidentCatalog } from './status/incidents.js'
+import { createStatuspageDocuments } from './statuspage/documents.js'
+import { statuspageRoutes } from './statuspage/routes.js'
 import { wireLifecycle } from './status/lifecycle.js'
+import { pollPlan } from './status/pacing.js'
 import { createPoller, type Clock } from './status/poller.js'
 import { createSnapshotStore } from './status/snapshot.js'
+import { createMemoryBudget, type UpstreamBudget } from './upstream/budget.js'
 import { createUpstreamClient, type UpstreamClient } from './upstream/client.js'
 
 export interface AppDeps {
@@ -44,6 +52,8 @@ export interface AppDeps {
   readonly firstPollWaitMs?: number
   /** Replaces some of the server's limits (tests of them, in milliseconds rather than seconds). */
   readonly limits?: Partial<ServerLimits>
+  /** Replaces the in-memory upstream budget (one shared by a fleet, say). */
+  readonly budget?: UpstreamBudget
 }
 
 /**
@@ -70,8 +80,17 @@ export const CACHE_BOUNDS = {
  */
 export const ADMISSIONS_PER_SECOND = { badges: 50, originPages: 5 } as const
 
+/**
+ * What POST /webhook may hold: a body while it is read (64 KiB, 413 past
+ * it), and the clients whose refused tokens are counted (about 1.1 MiB when
+ * full; the oldest are forgotten first).
+ */
+export const WEBHOOK_BOUNDS = { bodyBytes: 64 * 1024, refusedClients: 4096 } as const
+
 declare module 'fastify' {
   interface FastifyInstance {
+    /** The service's logger (pino): Fastify itself has none. */
+    logger: Logger
     /** The prepared answers, by cache: tests and metrics read their stats. */
     caches: Readonly<Record<'badges' | 'errors' | 'documents' | 'pages', ReturnType<typeof createVariantCache>>>
     /** The open connections, their send timeout and the cap (http/connections.ts). */
@@ -89,15 +108,20 @@ export type App = FastifyInstance
 /**
  * Builds the service; never listens (src/server.ts does). Data flows one
  * way: upstream client → poller (lru-cache) → snapshot store → prepared
- * representations → routes. Registration order: the four route scopes
- * (images, pages, documents with CORS, probes with helmet and caching),
- * then the root's not-found and error handlers.
+ * representations → routes. Every upstream call spends one budget. Registration order: the four route scopes
+ * (images, pages, documents with CORS, probes with helmet and caching, and
+ * the webhook when WEBHOOK_TOKEN is set), then the root's not-found and
+ * error handlers.
  */
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App> {
   const clock = deps.clock ?? { now: Date.now }
   const startedAt = clock.now()
-  const ttlMs = config.cacheTtlSeconds * 1000
-  const logger: FastifyBaseLogger = deps.logger ?? createLogger(config.logLevel)
+  // The real poll interval: the TTL, or longer when polls alone would overspend the budget.
+  const ttlMs = pollPlan(config).everySeconds * 1000
+  const budget =
+    deps.budget ??
+    createMemoryBudget({ perMinute: config.upstreamMaxPerMinute, perHour: config.upstreamMaxPerHour }, clock)
+  const logger: Logger = deps.logger ?? createLogger(config.logLevel)
   const cachePolicy = { maxAgeSeconds: config.badgeMaxAgeSeconds, staleIfErrorSeconds: config.staleIfErrorSeconds }
   const limits: ServerLimits = { ...SERVER_LIMITS, ...deps.limits }
 
@@ -108,6 +132,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       apiKey: config.apiKey,
       timeoutMs: config.upstreamTimeoutMs,
       userAgent: USER_AGENT,
+      rateLimitRemaining: (remaining, endpoint) => {
+        poller.noteRemaining(remaining)
+        metrics?.observeRemaining(endpoint, remaining)
+      },
     })
   const caches = {
     badges: createVariantCache({
@@ -120,15 +148,24 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   }
   const counts = config.metricsEnabled ? createResponseCounts() : NO_COUNTS
   const metrics = config.metricsEnabled
-    ? createMetrics({ poller: () => poller, counts, caches: Object.values(caches), clock, connections: () => guard })
+    ? createMetrics({
+        poller: () => poller,
+        counts,
+        caches: Object.values(caches),
+        budget,
+        liveUpdates: () => liveUpdates.stats(),
+        clock,
+        connections: () => guard,
+      })
     : undefined
   const poller = createPoller({
     client,
+    budget,
     ttlMs,
     log: logger.child({ component: 'poller' }),
     clock,
     ...(deps.random && { random: deps.random }),
-    ...(metrics && { observe: metrics.observePoll }),
+    ...(metrics && { observe: metrics.observePoll, delayed: metrics.observeBudgetDelay }),
     settled: () => {
       snapshots.update()
     },
@@ -143,29 +180,49 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   let closing = () => false
   const send = createResponder({ closing: () => closing(), counts })
   const catalog = createComponentCatalog(config.publicComponents)
+  const incidents = createIncidentCatalog(config.publicIncidents, catalog)
+  const overall = overallSubject(config.badgeLabel, incidents)
   const registry = createBadgeRegistry({
-    subjects: [overallSubject(config.badgeLabel), uptimeSubject, componentSubject(catalog)],
+    subjects: [overall, uptimeSubject, componentSubject(catalog)],
     formats: [svgFormat, jsonFormat, shieldsFormat],
     context: { cachePolicy },
     store: snapshots,
     variants: caches.badges,
     errors: caches.errors,
     send,
+    logger,
     label: config.badgeLabel,
   })
-  const fallbacks = createFallbacks(registry, send)
+  const fallbacks = createFallbacks(registry, send, logger)
+  const liveUpdates = createLiveUpdates({
+    store: snapshots,
+    event: statusEvents(overall, jsonFormat(overall, { cachePolicy })),
+    maxClients: config.eventsMaxClients,
+    maxPerClient: config.eventsMaxPerClient,
+  })
+  // Loaded only when the webhook is on.
+  const webhook = config.webhookTokens
+    ? (await import('./webhook/receiver.js')).createWebhookReceiver({
+        poller,
+        intervalMs: config.webhookMinIntervalSeconds * 1000,
+        clock,
+        log: logger.child({ component: 'webhook' }),
+        ...(metrics && { observe: metrics.observeRefresh }),
+      })
+    : undefined
 
   const app = Fastify({
-    loggerInstance: logger,
-    // No child logger (and no redaction set-up) per request: request lines
-    // carry reqId themselves (observability/request-log.ts).
-    childLoggerFactory: (parent) => parent,
+    // No logger for Fastify itself: it would make a child logger per request
+    // and listen for every response's end (observability/request-log.ts).
+    // The service logs what it means to, with `logger`.
     trustProxy: config.trustProxy,
     // /badge.svg/ is /badge.svg: an <img> with a stray slash still gets an image.
     routerOptions: { ignoreTrailingSlash: true },
     // Idle keep-alive sockets are closed at shutdown so close() finishes fast.
     forceCloseConnections: 'idle',
-    logController: new DebugRequestLog(),
+    // The route schemas are ours and fixed (tests cover them): no meta-schema
+    // check, which costs ajv some MB of resident memory to compile.
+    ajv: { customOptions: { validateSchema: false } },
     // Requests that arrive while closing are answered as usual (with
     // Connection: close), not with a bare 503 lacking Cache-Control.
     return503OnClosing: false,
@@ -182,8 +239,20 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     guard.stop()
   })
   app.setSerializerCompiler(lazySerializerCompiler)
-  closing = wireLifecycle(app, poller, snapshots).isClosing
+  const lifecycle = wireLifecycle(app, poller, snapshots)
+  closing = lifecycle.isClosing
+  // The streams end when shutdown begins, inside the drain.
+  lifecycle.onShutdown(() => {
+    liveUpdates.close()
+  })
   app.decorate('caches', caches)
+  app.decorate('logger', logger)
+  logRequests(app, logger)
+  if (webhook) {
+    app.addHook('onClose', async function stopWebhookRefreshes() {
+      webhook.close()
+    })
+  }
 
   // Badges and pages carry their security headers with their prepared bytes,
   // so no hook runs on them; CORS is for the JSON; the probes get
@@ -195,6 +264,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     await scope.register(landingRoutes, {
       store: snapshots,
       catalog,
+      incidents,
       label: config.badgeLabel,
       publicUrl: config.publicUrl,
       version: VERSION,
@@ -209,7 +279,18 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     scope.addHook('onRequest', fallbacks.guardPreflight)
     await scope.register(fastifyCors, corsOptions(config.corsOrigins))
     registry.register(scope, 'documents')
-    await scope.register(documentRoutes, { store: snapshots, catalog, cachePolicy, documents: caches.documents, send })
+    const statuspage = createStatuspageDocuments(
+      { name: config.statusPageName, url: config.publicUrl },
+      catalog,
+      incidents,
+    )
+    registerDocuments(scope, [componentsDocument(catalog), ...statuspageRoutes(statuspage)], {
+      store: snapshots,
+      cachePolicy,
+      documents: caches.documents,
+      send,
+    })
+    liveUpdates.register(scope)
   })
   await app.register(async function probes(scope) {
     await scope.register(fastifyCaching, { privacy: NO_STORE })
@@ -220,8 +301,26 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
         done()
       })
     }
-    await scope.register(healthRoutes, { poller, clock, ttlMs, startedAt, isClosing: closing })
+    await scope.register(healthRoutes, {
+      poller,
+      budget,
+      clock,
+      ttlMs,
+      startedAt,
+      lastWebhook: webhook && (() => webhook.last()),
+      isClosing: closing,
+    })
     if (metrics) await scope.register(metricsRoutes, { metrics, token: config.metricsToken })
+    if (webhook && config.webhookTokens) {
+      await scope.register((await import('./routes/webhook.js')).webhookRoutes, {
+        tokens: config.webhookTokens,
+        receiver: webhook,
+        clock,
+        bounds: WEBHOOK_BOUNDS,
+        log: logger,
+        ...(metrics && { observe: metrics.observeWebhook }),
+      })
+    }
   })
   fallbacks.install(app)
   return app

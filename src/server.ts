@@ -6,6 +6,7 @@ import { buildApp } from './app.js'
 import { ConfigError, configWarnings, loadConfig, type Config } from './config.js'
 import { VERSION } from './config/version.js'
 import { createLogger } from './observability/logger.js'
+import { pollPlan } from './status/pacing.js'
 
 /**
  * Drain (at most 5 s) and close (at most SERVER_LIMITS.finishWithinMs, 3 s,
@@ -35,25 +36,35 @@ const app = await buildApp(config, { logger })
 closeWithGrace({ delay: SHUTDOWN_GRACE_MS, logger }, async function shutdown({ signal, err }) {
   app.beginShutdown()
   if (err) {
-    app.log.error({ err }, 'closing after an unexpected error')
+    logger.error({ err }, 'closing after an unexpected error')
   } else {
     // Still serving, with /readyz at 503, so load balancers stop sending
     // traffic before the listener goes away.
-    app.log.info({ signal, drainSeconds: config.shutdownDrainSeconds }, 'shutting down: polls stopped, draining')
+    logger.info({ signal, drainSeconds: config.shutdownDrainSeconds }, 'shutting down: polls stopped, draining')
     await sleep(config.shutdownDrainSeconds * 1000)
   }
-  app.log.info('closing: finishing requests in flight')
+  logger.info('closing: finishing requests in flight')
   await app.closeGracefully()
 })
 
 try {
   await app.listen({ host: config.host, port: config.port })
+  for (const address of app.addresses()) {
+    if (typeof address === 'string') continue
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+    logger.info(`Server listening at http://${host}:${address.port}`)
+  }
   const upstream = new URL(config.apiUrl)
-  app.log.info(
-    { version: VERSION, upstream: `${upstream.origin}${upstream.pathname}`, pollEverySeconds: config.cacheTtlSeconds },
+  logger.info(
+    {
+      version: VERSION,
+      upstream: `${upstream.origin}${upstream.pathname}`,
+      pollEverySeconds: pollPlan(config).everySeconds,
+      webhook: config.webhookTokens !== undefined,
+    },
     'status-badge-proxy started',
   )
 } catch (err) {
-  app.log.fatal({ err }, 'could not start listening')
+  logger.fatal({ err }, 'could not start listening')
   process.exit(1)
 }

@@ -18,6 +18,7 @@ describe('the app lifecycle', () => {
           counts: { total: 1, up: 1, down: 0, pending: 0, paused: 0 },
           uptimePercentage: 100,
           activeIncidents: 0,
+          incidents: [],
           upstreamTime: undefined,
         }
       },

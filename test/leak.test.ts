@@ -40,7 +40,7 @@ describe('the API key', () => {
       }
     }
     // A header that carries it, logged by mistake, is censored.
-    app.log.warn(
+    app.logger.warn(
       { req: { headers: { 'x-api-key': TEST_API_KEY, authorization: `Bearer ${TEST_API_KEY}` } } },
       'debug line',
     )

@@ -6,7 +6,7 @@ export interface ServerProcess {
   readonly output: string[]
   /** Resolves with the exit code (or signal name). */
   readonly exited: Promise<number | string>
-  /** Resolves with the listening URL, from Fastify's "Server listening at" line. */
+  /** Resolves with the listening URL, from the service's "Server listening at" line. */
   listening(): Promise<string>
 }
 

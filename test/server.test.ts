@@ -76,8 +76,14 @@ describe('the server process', () => {
       expect(badge.status).toBe(200)
       expect(svgFacts(await badge.text()).texts).toEqual(['from env', 'operational'])
       expect((await fetchRecorded(`${url}/readyz`)).status).toBe(200)
-      // TTL 6 s is 1200 calls an hour: over the key's budget, said at start.
-      expect(server.output.join('\n')).toMatch(/about 1200 upstream calls an hour/)
+      // TTL 6 s would be 1200 calls an hour, over UPSTREAM_MAX_PER_HOUR's 500: it
+      // starts anyway, says so once, naming the variables and the real interval.
+      const paced = server.output.filter((line) => line.includes('would poll more often than'))
+      expect(paced).toHaveLength(1)
+      expect(paced[0]).toMatch(/CACHE_TTL_SECONDS=6 .*UPSTREAM_MAX_PER_HOUR=500 .*polling every 15 s instead/)
+      expect(server.output.find((line) => line.includes('status-badge-proxy started'))).toContain(
+        '"pollEverySeconds":15',
+      )
 
       const started = Date.now()
       server.child.kill('SIGTERM')
@@ -98,6 +104,42 @@ describe('the server process', () => {
     } finally {
       server.child.kill('SIGKILL')
       await rm(join(workdir, '.env'), { force: true })
+    }
+  })
+
+  it('ends open live-update streams within the drain and exits 0 on SIGTERM', async () => {
+    const server = startProcess(startScript, {
+      cwd: workdir,
+      env: { MONITOR_API_KEY: TEST_API_KEY, MONITOR_API_URL: upstream.url, HOST: '127.0.0.1', PORT: '0' },
+    })
+    try {
+      const url = await server.listening()
+      const { request } = await import('node:http')
+      const streams = await Promise.all(
+        Array.from(
+          { length: 5 },
+          () =>
+            new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+              request(`${url}/events`, (response) => {
+                response.resume()
+                resolve(response)
+              })
+                .on('error', reject)
+                .end()
+            }),
+        ),
+      )
+      expect(streams.map((s) => s.statusCode)).toEqual([200, 200, 200, 200, 200])
+      const ended = Promise.all(streams.map((s) => new Promise((resolve) => s.on('close', resolve))))
+      const started = Date.now()
+      server.child.kill('SIGTERM')
+      await ended
+      // The streams end when the drain begins, not when it is over.
+      expect(Date.now() - started).toBeLessThan(1_000)
+      expect(await server.exited).toBe(0)
+      expect(Date.now() - started).toBeLessThan(10_000)
+    } finally {
+      server.child.kill('SIGKILL')
     }
   })
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Logger } from 'pino'
 import type { Send } from '../http/responder.js'
 import type { Representation } from '../http/prepared.js'
 import type { VariantCache } from '../http/variants.js'
@@ -17,6 +18,7 @@ export interface BadgeRegistryOptions {
   /** Error answers: few (format × reason × style × label), made once. */
   readonly errors: VariantCache
   readonly send: Send
+  readonly logger: Logger
   /** The left-hand text of error badges for URLs no route knows. */
   readonly label: string
 }
@@ -83,8 +85,12 @@ export function createBadgeRegistry(options: BadgeRegistryOptions) {
       return send(route.url, request, reply, rep)
     }
 
+    const { resource } = subject
     return function badgeHandler(request: FastifyRequest, reply: FastifyReply) {
-      return withSnapshot(store, subject.resource, (snapshot) => serve(snapshot, request, reply))
+      // withSnapshot's test, inlined: the hot path allocates no closure.
+      const snapshot = store.current()
+      if (snapshot.settled[resource]) return serve(snapshot, request, reply)
+      return withSnapshot(store, resource, (settled) => serve(settled, request, reply))
     }
   }
 
@@ -106,7 +112,7 @@ export function createBadgeRegistry(options: BadgeRegistryOptions) {
         handler: handlerFor(subject, route),
         // A thrown error still answers in the route's format.
         errorHandler(error, request, reply) {
-          request.log.error({ err: error }, 'request failed')
+          options.logger.error({ err: error, reqId: request.id, route: route.url }, 'request failed')
           void send(route.url, request, reply, errorAnswer(route.error('internal server error', request)))
         },
       })

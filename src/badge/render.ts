@@ -1,4 +1,18 @@
-import { makeBadge } from 'badge-maker'
+import { createRequire } from 'node:module'
+
+type MakeBadge = (typeof import('badge-maker'))['makeBadge']
+let makeBadge: MakeBadge | undefined
+
+/**
+ * badge-maker, loaded on the first badge drawn: its text-width tables (four
+ * fonts, some 48 000 small arrays) take about 4 MB of heap, which a replica
+ * asked only for JSON never needs. It is CommonJS, so a synchronous require
+ * serves the first render without making rendering asynchronous.
+ */
+function badgeMaker(): MakeBadge {
+  makeBadge ??= (createRequire(import.meta.url)('badge-maker') as typeof import('badge-maker')).makeBadge
+  return makeBadge
+}
 
 export const BADGE_STYLES = ['flat', 'flat-square', 'plastic', 'for-the-badge', 'social'] as const
 export type BadgeStyle = (typeof BADGE_STYLES)[number]
@@ -30,7 +44,7 @@ export function badgeText(text: string): string {
 
 /** The same spec gives the same bytes: badge-maker's ids are fixed, not random. */
 export function renderSvg(spec: BadgeSpec): string {
-  return makeBadge({
+  return badgeMaker()({
     label: badgeText(spec.label),
     message: badgeText(spec.message),
     color: spec.color,

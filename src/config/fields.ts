@@ -99,3 +99,21 @@ export function listenHost(value: string): Read<string> {
   if (isIP(value) !== 0 || hostname.test(value)) return ok(value)
   return problem('HOST must be an IP address (0.0.0.0, ::, 127.0.0.1) or a host name')
 }
+
+/** A webhook token: long enough not to be guessed, and safe in a URL as it is. */
+const WEBHOOK_TOKEN = /^[A-Za-z0-9._~-]{24,}$/
+
+/**
+ * WEBHOOK_TOKEN: one token, or two separated by a comma while the vendor's
+ * dashboard is moved from the old one to the new.
+ */
+export function webhookTokens(value: string): Read<string[]> {
+  const tokens = value.split(',').map((token) => token.trim())
+  if (tokens.length > 2 || !tokens.every((token) => WEBHOOK_TOKEN.test(token))) {
+    return problem(
+      'WEBHOOK_TOKEN must be at least 24 characters (letters, digits, "-", "_", ".", "~"), ' +
+        'or two such tokens separated by a comma while one is rotated',
+    )
+  }
+  return ok(tokens)
+}

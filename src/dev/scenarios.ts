@@ -29,6 +29,8 @@ export interface SimState {
   counts?: SimCounts
   uptime_percentage?: number | string
   monitors: SimMonitor[]
+  /** `active_incidents` as sent (its shape is not documented); [] when undefined. */
+  incidents?: unknown[]
 }
 
 const NAMES = ['Web Server', 'API', 'Database', 'Mail', 'DNS']

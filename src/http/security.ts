@@ -3,7 +3,7 @@ import type { FastifyCorsOptions } from '@fastify/cors'
 import { IncomingMessage, ServerResponse } from 'node:http'
 import { Socket } from 'node:net'
 import helmet, { type HelmetOptions } from 'helmet'
-import { LANDING_CSS } from '../landing/page.js'
+import { LANDING_CSS, LANDING_SCRIPT } from '../landing/page.js'
 
 /**
  * Security headers that keep embedding working: helmet's defaults, except
@@ -39,13 +39,18 @@ export const HELMET_OPTIONS = {
 /** An SVG badge may draw and style itself, and nothing else: no script, no fetch. */
 export const SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
-const LANDING_STYLE_HASH = `'sha256-${createHash('sha256').update(LANDING_CSS).digest('base64')}'`
+const hashOf = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`
 
-/** The landing page: its own images and its one stylesheet (by hash); no script at all. */
+/**
+ * The landing page: its own images, its one stylesheet and its one script
+ * (both by hash), and the live-update stream of its own origin; nothing else.
+ */
 export const LANDING_CSP = [
   "default-src 'none'",
   "img-src 'self'",
-  `style-src ${LANDING_STYLE_HASH}`,
+  `style-src ${hashOf(LANDING_CSS)}`,
+  `script-src ${hashOf(LANDING_SCRIPT)}`,
+  "connect-src 'self'",
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",

@@ -21,8 +21,48 @@ export interface LandingContent {
   readonly assets: string
   readonly label: string
   readonly components: ComponentsState
+  /** Active incidents' titles, with PUBLIC_INCIDENTS; undefined without. */
+  readonly incidents: readonly string[] | undefined
   readonly version: string
 }
+
+/**
+ * The page's one script, allowed by its hash in the CSP: it listens to the
+ * live-update stream (GET /events) and reloads the page's badges (and the
+ * status line) when the status changes. When the stream is refused (or this
+ * browser has no EventSource) it reloads them once a minute instead. The
+ * page works without it. `live` is a parameter every badge ignores, so the
+ * reloads are served from the badges already prepared.
+ */
+export const LANDING_SCRIPT = `(() => {
+  const images = [...document.querySelectorAll('img[data-live]')]
+  const line = document.getElementById('live')
+  let stamp = 0
+  let connected = false
+  const reload = () => {
+    stamp += 1
+    for (const img of images) {
+      const src = img.getAttribute('data-live')
+      img.src = src + (src.includes('?') ? '&' : '?') + 'live=' + stamp
+    }
+  }
+  const poll = () => setInterval(reload, 60000)
+  if (!('EventSource' in window)) return poll()
+  const source = new EventSource(line.getAttribute('data-events'))
+  source.addEventListener('status', (event) => {
+    const { message, stale } = JSON.parse(event.data)
+    line.textContent = 'Live: ' + message + (stale ? ' (stale)' : '')
+    // The first event is the state the page was just drawn in.
+    if (connected) reload()
+    connected = true
+  })
+  source.addEventListener('error', () => {
+    if (source.readyState === EventSource.CLOSED) {
+      line.textContent = 'Live updates unavailable: the badges reload every minute.'
+      poll()
+    }
+  })
+})()`
 
 /** The page's only style; the CSP allows it by hash. */
 export const LANDING_CSS = `
@@ -103,7 +143,9 @@ function snippets(base: string, assets: string, badge: Badge, alt: string): Html
   const shieldsUrl = `https://img.shields.io/endpoint?url=${encodeURIComponent(`${base}/${badge.shields}`)}`
   return html`<section>
     <h2>${badge.title}</h2>
-    <div class="badge"><img src="${assets}${badge.svg}" alt="${alt}" height="20" /></div>
+    <div class="badge">
+      <img src="${assets}${badge.svg}" data-live="${assets}${badge.svg}" alt="${alt}" height="20" />
+    </div>
     <h3>HTML</h3>
     <pre><code>${htmlSnippet(svgUrl, alt)}</code></pre>
     <h3>Markdown</h3>
@@ -133,7 +175,7 @@ function componentTable(assets: string, components: readonly Component[]): Html 
   const rows = components.map((c) => {
     const path = `components/${encodeURIComponent(c.id)}/badge`
     return html`<tr>
-      <td><img src="${assets}${path}.svg" alt="${c.name}" height="20" /></td>
+      <td><img src="${assets}${path}.svg" data-live="${assets}${path}.svg" alt="${c.name}" height="20" /></td>
       <td><code>${c.id}</code></td>
       <td><code>${path}.svg</code>, <code>.json</code>, <code>.shields.json</code></td>
     </tr>`
@@ -237,14 +279,29 @@ export function landingParts(content: LandingContent): { readonly head: string; 
           <h1>Status badges</h1>
           <p class="muted">
             Live badges from the Server Monitor API, served without its key. Copy a snippet to embed one.
-          </p>`.value
-  const tail = html`<section>
+          </p>
+          <p id="live" class="muted" data-events="${assets}events"></p>`.value
+  const incidents =
+    content.incidents === undefined
+      ? html``
+      : html`<section>
+          <h2>Active incidents</h2>
+          ${
+            content.incidents.length === 0
+              ? html`<p class="muted">None.</p>`
+              : html`<ul>
+                ${content.incidents.map((title) => html`<li>${title}</li>`)}
+              </ul>`
+          }
+        </section>`
+  const tail = html`${incidents}<section>
             <h2>Components</h2>
             ${componentsSection(assets, components)}
           </section>
           ${PARAMETERS(assets)}
           <p class="muted">status-badge-proxy ${version}</p>
         </main>
+        <script>${new Html(LANDING_SCRIPT)}</script>
       </body>
     </html>
   `.value

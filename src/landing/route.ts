@@ -14,6 +14,7 @@ import type { Send } from '../http/responder.js'
 import { SECURITY_HEADERS } from '../http/security.js'
 import type { Admission, VariantCache } from '../http/variants.js'
 import type { ComponentCatalog } from '../status/components.js'
+import { UNTITLED_INCIDENT, type IncidentCatalog } from '../status/incidents.js'
 import { withSnapshot, type Snapshot, type SnapshotStore } from '../status/snapshot.js'
 import { FAVICON_SVG } from './favicon.js'
 import {
@@ -27,6 +28,7 @@ import {
 export interface LandingRouteOptions {
   readonly store: SnapshotStore
   readonly catalog: ComponentCatalog
+  readonly incidents: IncidentCatalog
   readonly label: string
   readonly publicUrl: string | undefined
   readonly version: string
@@ -88,7 +90,7 @@ interface OriginPage {
  * ones a second at most. A client inventing Hosts costs what a badge does.
  */
 export async function landingRoutes(app: FastifyInstance, options: LandingRouteOptions): Promise<void> {
-  const { store, catalog, label, publicUrl, version, pages, send } = options
+  const { store, catalog, incidents, label, publicUrl, version, pages, send } = options
   const assets = publicUrl ? `${new URL(publicUrl).pathname.replace(/\/$/, '')}/` : ''
   let parts: Parts | undefined
   const originPages = new LRUCache<string, OriginPage>({
@@ -100,17 +102,21 @@ export async function landingRoutes(app: FastifyInstance, options: LandingRouteO
   function componentsState(snapshot: Snapshot): ComponentsState {
     if (!catalog.publishesAny) return { kind: 'none-public' }
     if (!snapshot.monitors.last) return { kind: 'not-loaded' }
-    const listed = catalog.list(snapshot)
-    if (listed.length > 0) {
-      return { kind: 'listed', shown: listed.slice(0, MAX_LISTED_COMPONENTS), total: listed.length }
-    }
+    const shown = catalog.list(snapshot, MAX_LISTED_COMPONENTS)
+    if (shown.length > 0) return { kind: 'listed', shown, total: catalog.count(snapshot) }
     return { kind: 'none-listed', upstreamCount: snapshot.components.monitors.length, named: catalog.namedCount }
   }
 
   /** The parts for this snapshot: rebuilt when the generation moves, kept (dates too) when their bytes do not. */
   function partsFor(snapshot: Snapshot): Parts {
     if (parts?.generation === snapshot.generation) return parts
-    const content: LandingContent = { assets, label, components: componentsState(snapshot), version }
+    const content: LandingContent = {
+      assets,
+      label,
+      components: componentsState(snapshot),
+      incidents: incidents.enabled ? incidents.list(snapshot).map((i) => i.title ?? UNTITLED_INCIDENT) : undefined,
+      version,
+    }
     const { head, tail } = landingParts(content)
     const key = strongEtag(`${head}\u0000${tail}`)
     if (parts?.key === key) return (parts = { ...parts, generation: snapshot.generation })

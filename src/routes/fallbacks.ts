@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+import type { Logger } from 'pino'
 import { NO_STORE } from '../badge/cache-policy.js'
 import { jsonError } from '../badge/formats/json.js'
 import type { BadgeError } from '../badge/faces.js'
@@ -15,7 +16,7 @@ const readable = (request: FastifyRequest) => request.method === 'GET' || reques
  * anything else a JSON error with its real status. The JSON errors are made
  * once, here.
  */
-export function createFallbacks(registry: BadgeRegistry, send: Send) {
+export function createFallbacks(registry: BadgeRegistry, send: Send, logger: Logger) {
   const answers = new Map<BadgeError, ReturnType<typeof represent>>()
   const json = (reason: BadgeError) => {
     let answer = answers.get(reason)
@@ -40,7 +41,7 @@ export function createFallbacks(registry: BadgeRegistry, send: Send) {
       app.setErrorHandler(function failed(error: { statusCode?: number }, request, reply) {
         const { statusCode } = error
         if (statusCode === undefined || statusCode >= 500) {
-          request.log.error({ err: error }, 'request failed')
+          logger.error({ err: error, reqId: request.id }, 'request failed')
           return send(request.routeOptions.url ?? UNMATCHED_ROUTE, request, reply, json('internal server error'))
         }
         // A client error Fastify raised (a malformed preflight, say): its status, our body.

@@ -3,6 +3,14 @@ import type { Monitor, MonitorsData } from '../upstream/schema.js'
 import { monitorState, type MonitorState } from './monitor-state.js'
 import type { Snapshot } from './snapshot.js'
 
+/**
+ * At most this many components are listed in a document (/components.json,
+ * the Statuspage API): the documents of a snapshot are prepared and kept
+ * whole, so their size is bounded (README, "Memory"); a component past it
+ * still has its own badge.
+ */
+export const MAX_DOCUMENT_COMPONENTS = 2000
+
 /** One public component as badges show it: never its target or type. */
 export interface Component {
   readonly id: string
@@ -60,10 +68,22 @@ export function createComponentCatalog(visibility: PublicComponents) {
       return { kind: 'found', component: toComponent(monitor, snapshot.monitors.data !== undefined) }
     },
 
-    /** The public components, in the upstream's order. */
-    list(snapshot: Snapshot): Component[] {
+    /** The public components, in the upstream's order; at most `limit`. */
+    list(snapshot: Snapshot, limit = MAX_DOCUMENT_COMPONENTS): Component[] {
       const known = snapshot.monitors.data !== undefined
-      return snapshot.components.monitors.filter((m) => isPublic(m.id)).map((m) => toComponent(m, known))
+      const listed: Component[] = []
+      for (const monitor of snapshot.components.monitors) {
+        if (listed.length >= limit) break
+        if (isPublic(monitor.id)) listed.push(toComponent(monitor, known))
+      }
+      return listed
+    },
+
+    /** How many public components the snapshot has in all. */
+    count(snapshot: Snapshot): number {
+      let count = 0
+      for (const monitor of snapshot.components.monitors) if (isPublic(monitor.id)) count++
+      return count
     },
   }
 }

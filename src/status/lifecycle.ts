@@ -16,19 +16,23 @@ declare module 'fastify' {
 /**
  * The poller's life follows the app's: polling starts when the app is ready
  * and stops when shutdown begins; the snapshot store's timer stops at close.
- * Returns whether shutdown has begun.
+ * Returns whether shutdown has begun, and a way to be told when it does
+ * (live-update streams end then).
  */
 export function wireLifecycle(
   app: FastifyInstance,
   poller: Poller,
   snapshots: SnapshotStore,
-): { isClosing: () => boolean } {
+): { isClosing: () => boolean; onShutdown: (listener: () => void) => void } {
   let closing = false
+  const listeners: Array<() => void> = []
   app.decorate('poller', poller)
   app.decorate('snapshots', snapshots)
   app.decorate('beginShutdown', function beginShutdown() {
+    if (closing) return
     closing = true
     poller.stop()
+    for (const listener of listeners) listener()
   })
   app.addHook('onReady', async function startPolling() {
     poller.start()
@@ -39,5 +43,5 @@ export function wireLifecycle(
   app.addHook('onClose', async function stopSnapshots() {
     snapshots.close()
   })
-  return { isClosing: () => closing }
+  return { isClosing: () => closing, onShutdown: (listener) => listeners.push(listener) }
 }

@@ -48,3 +48,10 @@ export function overallStatus(reported: string | undefined, counts: StatusCounts
   if (total === undefined || down === undefined || total === 0) return 'unknown'
   return down === 0 ? 'operational' : 'partial_outage'
 }
+
+/** The overall state a view of GET /status shows: unknown when it has no data to show. */
+export function viewStatus(view: {
+  readonly data: { overall: string | undefined; counts: StatusCounts } | undefined
+}): StatusKey {
+  return view.data ? overallStatus(view.data.overall, view.data.counts) : 'unknown'
+}

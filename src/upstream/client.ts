@@ -1,7 +1,7 @@
 import type { Secret } from '../config/secret.js'
 import { UpstreamInvalidResponseError, UpstreamUnavailableError } from './errors.js'
 import { get, GetError, type UpstreamResponse } from './http.js'
-import { createPayloadReader } from './response.js'
+import { createPayloadReader, header } from './response.js'
 import type { MonitorsData, StatusData } from './schema.js'
 import { createUntrusted } from './untrusted.js'
 
@@ -13,6 +13,8 @@ export interface UpstreamClientOptions {
   readonly timeoutMs: number
   readonly userAgent: string
   readonly now?: () => number
+  /** Told of every answer's X-RateLimit-Remaining: a count, or undefined when absent or unreadable. */
+  readonly rateLimitRemaining?: (remaining: number | undefined, resource: string) => void
 }
 
 export interface UpstreamClient {
@@ -38,12 +40,14 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
 
   async function send(resource: string, signal?: AbortSignal): Promise<UpstreamResponse> {
     try {
-      return await get(new URL(`${options.baseUrl}${resource}`), {
+      const response = await get(new URL(`${options.baseUrl}${resource}`), {
         headers,
         timeoutMs: options.timeoutMs,
         maxBytes: MAX_BODY_BYTES,
         ...(signal && { signal }),
       })
+      options.rateLimitRemaining?.(wholeNumber(header(response, 'x-ratelimit-remaining')), resource)
+      return response
     } catch (err) {
       if (!(err instanceof GetError)) throw err
       // The message may quote the upstream (a content coding it named).
@@ -59,4 +63,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     fetchStatus: async (signal) => read.status(await send('/status', signal)),
     fetchMonitors: async (signal) => read.monitors(await send('/monitors', signal)),
   }
+}
+
+function wholeNumber(value: string | null): number | undefined {
+  const text = value?.trim()
+  return text !== undefined && /^\d{1,9}$/.test(text) ? Number(text) : undefined
 }

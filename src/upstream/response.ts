@@ -28,7 +28,8 @@ export interface PayloadReader {
   monitors(response: UpstreamResponse): MonitorsData
 }
 
-const header = (response: UpstreamResponse, name: string): string | null => {
+/** A response header's first value, or null. */
+export const header = (response: UpstreamResponse, name: string): string | null => {
   const value = response.headers[name]
   return Array.isArray(value) ? (value[0] ?? null) : (value ?? null)
 }
@@ -101,7 +102,7 @@ export function createPayloadReader(untrusted: Untrusted, now: () => number): Pa
   }
 
   return {
-    status: (response) => readStatus(data(response, isStatusEnvelope).data),
+    status: (response) => readStatus(data(response, isStatusEnvelope).data, untrusted),
     monitors: (response) => readMonitors(data(response, isMonitorsEnvelope).data.monitors, untrusted),
   }
 }

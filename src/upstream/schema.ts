@@ -64,16 +64,100 @@ export interface StatusCounts {
   readonly paused: number | undefined
 }
 
+/**
+ * One of `active_incidents[]`, whose shape the vendor does not document:
+ * read as tolerantly as the rest (a string is a title; the usual names of
+ * each field are tried in turn). Nothing else of an item is kept.
+ */
+export interface Incident {
+  /** The upstream's id when it gives one. */
+  readonly id: string | undefined
+  readonly title: string | undefined
+  /** As the upstream spells it: the Statuspage layer maps it. */
+  readonly status: string | undefined
+  readonly impact: string | undefined
+  /** The monitor it concerns, when it names one: then it is public only if that monitor is. */
+  readonly monitorId: string | undefined
+  readonly startedAt: string | undefined
+  readonly updatedAt: string | undefined
+}
+
+/** At most this many incidents are read from one answer. */
+export const MAX_INCIDENTS = 100
+
 /** GET /status → data, as the status model reads it. */
 export interface StatusData {
   readonly overall: string | undefined
   readonly counts: StatusCounts
   readonly uptimePercentage: number | undefined
   readonly activeIncidents: number | undefined
+  readonly incidents: readonly Incident[]
   readonly upstreamTime: string | undefined
 }
 
-export function readStatus(data: { status: Record<string, unknown>; [key: string]: unknown }): StatusData {
+const first = <T>(record: Record<string, unknown>, names: readonly string[], read: (v: unknown) => T | undefined) => {
+  for (const name of names) {
+    const value = read(record[name])
+    if (value !== undefined) return value
+  }
+  return undefined
+}
+
+/**
+ * A title is upstream text bound for responses (Statuspage documents,
+ * /badge.json, the landing page), so it goes through `untrusted.text`; the
+ * id is published as it is and the monitor id decides who may see the
+ * incident, so an incident whose ids hold the key is left out, not cut.
+ */
+function readIncident(item: unknown, untrusted: Untrusted): Incident | undefined {
+  const titled = (title: string | undefined) => (title === undefined ? undefined : untrusted.text(title) || undefined)
+  if (typeof item === 'string') {
+    const title = text(item)
+    return title === undefined
+      ? undefined
+      : {
+          id: undefined,
+          title: titled(title),
+          status: undefined,
+          impact: undefined,
+          monitorId: undefined,
+          startedAt: undefined,
+          updatedAt: undefined,
+        }
+  }
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return undefined
+  const record = item as Record<string, unknown>
+  const monitor = record.monitor
+  const nested =
+    typeof monitor === 'object' && monitor !== null ? id((monitor as Record<string, unknown>).id) : undefined
+  const incidentId = id(record.id)
+  const monitorId = first(record, ['monitor_id', 'monitorId', 'component_id'], id) ?? nested
+  if ([incidentId, monitorId].some((value) => value !== undefined && untrusted.holdsKey(value))) return undefined
+  return {
+    id: incidentId,
+    title: titled(first(record, ['title', 'name', 'message', 'summary', 'description'], text)),
+    status: first(record, ['status', 'state'], text),
+    impact: first(record, ['impact', 'severity', 'level'], text),
+    monitorId,
+    startedAt: first(record, ['started_at', 'created_at', 'start_time', 'startedAt', 'createdAt'], timestamp),
+    updatedAt: first(record, ['updated_at', 'updatedAt'], timestamp),
+  }
+}
+
+function readIncidents(value: unknown, untrusted: Untrusted): Incident[] {
+  if (!Array.isArray(value)) return []
+  const incidents: Incident[] = []
+  for (const item of value.slice(0, MAX_INCIDENTS)) {
+    const incident = readIncident(item, untrusted)
+    if (incident) incidents.push(incident)
+  }
+  return incidents
+}
+
+export function readStatus(
+  data: { status: Record<string, unknown>; [key: string]: unknown },
+  untrusted: Untrusted,
+): StatusData {
   const { status } = data
   const incidents = data.active_incidents
   return {
@@ -87,6 +171,7 @@ export function readStatus(data: { status: Record<string, unknown>; [key: string
     },
     uptimePercentage: percentage(status.uptime_percentage),
     activeIncidents: Array.isArray(incidents) ? incidents.length : undefined,
+    incidents: readIncidents(incidents, untrusted),
     upstreamTime: timestamp(data.timestamp),
   }
 }
@@ -100,6 +185,8 @@ export interface Monitor {
   readonly name: string
   readonly status: string | undefined
   readonly active: boolean | undefined
+  readonly createdAt?: string | undefined
+  readonly updatedAt?: string | undefined
 }
 
 export interface MonitorsData {
@@ -136,6 +223,8 @@ export function readMonitors(items: readonly unknown[], untrusted: Untrusted): M
       name: (name === undefined ? '' : untrusted.text(name)) || `monitor ${monitorId}`,
       status: text(record.status),
       active: flag(record.is_active),
+      createdAt: timestamp(record.created_at),
+      updatedAt: timestamp(record.updated_at),
     })
   }
   return { monitors, skipped, duplicates: items.length - skipped - monitors.length }

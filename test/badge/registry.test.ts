@@ -7,6 +7,7 @@ import { createBadgeRegistry } from '../../src/badge/registry.js'
 import type { Subject } from '../../src/badge/subject.js'
 import { createResponder } from '../../src/http/responder.js'
 import { createVariantCache } from '../../src/http/variants.js'
+import { createLogger } from '../../src/observability/logger.js'
 import { NO_COUNTS } from '../../src/observability/response-counts.js'
 import type { Snapshot, SnapshotStore } from '../../src/status/snapshot.js'
 import { svgFacts } from '../svg.js'
@@ -77,6 +78,7 @@ async function appWith(...subjects: readonly Subject<never>[]) {
     errors: createVariantCache({ maxBytes: 64 * 1024 }),
     send: createResponder({ closing: () => false, counts: NO_COUNTS }),
     label: 'status',
+    logger: createLogger('silent'),
   })
   const app = Fastify()
   registry.register(app, 'images')

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { existsSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
@@ -57,6 +57,23 @@ fetch('${api}/badge.json')
 </script></body></html>`
 }
 
+/** A page of another origin that listens to the live updates. */
+function livePage(api: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>live</title><link rel="icon" href="data:,"></head><body>
+<script>
+window.received = []
+new EventSource('${api}/events').addEventListener('status', (event) => window.received.push(JSON.parse(event.data)))
+</script></body></html>`
+}
+
+/** A README example, pasted as it is into a page of another origin (only the address changed). */
+function readmeFetchPage(readme: string, api: string, heading = '### `fetch` from a front end'): string {
+  const section = readme.slice(readme.indexOf(heading))
+  const snippet = /```html\n([\s\S]*?)```/.exec(section)?.[1] ?? ''
+  if (!snippet.includes('<script>')) throw new Error(`the README has no example to paste under ${heading}`)
+  return `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"></head><body>${snippet.replaceAll('https://status.example.com', api)}</body></html>`
+}
+
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) return
   await mkdir(ARTIFACTS, { recursive: true })
@@ -66,8 +83,15 @@ beforeAll(async () => {
   await firstPolls(app)
   apiOrigin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
 
-  const server = createServer((_request, response) => {
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(embeddingPage(apiOrigin))
+  const readme = await readFile(resolve(import.meta.dirname, '../../README.md'), 'utf8')
+  const server = createServer((request, response) => {
+    const pages: Record<string, string> = {
+      '/': embeddingPage(apiOrigin),
+      '/live': livePage(apiOrigin),
+      '/readme-fetch': readmeFetchPage(readme, apiOrigin),
+      '/readme-events': readmeFetchPage(readme, apiOrigin, '### `GET /events`: live updates'),
+    }
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(pages[request.url ?? '/'] ?? '')
   })
   site = server
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
@@ -121,7 +145,9 @@ describe.skipIf(!existsSync(CHROMIUM))('in a real browser', () => {
     page.on('response', (response) => {
       if (response.status() >= 400) problems.push(`${response.status()}: ${response.url()}`)
     })
-    await page.goto(`${apiOrigin}/`, { waitUntil: 'networkidle' })
+    // Not networkidle: the page keeps its live-update stream open.
+    await page.goto(`${apiOrigin}/`, { waitUntil: 'load' })
+    await page.waitForFunction(() => document.getElementById('live')?.textContent === 'Live: operational')
     await page.screenshot({ path: resolve(ARTIFACTS, 'landing-page.png'), fullPage: true })
     const broken = await page.$$eval('img', (images) =>
       images.filter((img) => !img.complete || img.naturalWidth === 0).map((img) => img.src),
@@ -130,6 +156,39 @@ describe.skipIf(!existsSync(CHROMIUM))('in a real browser', () => {
     // Overall, uptime, five components and three parameter examples.
     expect(await page.$$eval('img', (images) => images.length)).toBeGreaterThanOrEqual(10)
     expect(problems).toEqual([])
+    await page.close()
+  })
+
+  it.each(['readme-fetch', 'readme-events'])(
+    "runs the README's example (%s) as pasted, from another origin",
+    async (name) => {
+      const page = await openPage()
+      const errors: string[] = []
+      page.on('pageerror', (error) => errors.push(error.message))
+      await page.goto(`${siteOrigin}/${name}`)
+      await page.waitForFunction(() => document.getElementById('status')?.textContent !== '…')
+      await page.screenshot({ path: resolve(ARTIFACTS, `${name}.png`) })
+      expect(await page.textContent('#status')).toBe('operational')
+      expect(errors).toEqual([])
+      await page.close()
+    },
+  )
+
+  it('an EventSource on another origin gets the status on connect, and the next within 2 s of a change', async () => {
+    const page = await openPage()
+    await page.goto(`${siteOrigin}/live`)
+    await page.waitForFunction(() => (window as unknown as { received: unknown[] }).received.length >= 1)
+    upstream?.setScenario('major_outage')
+    const changed = Date.now()
+    await app?.poller.refresh('status')
+    await page.waitForFunction(() => (window as unknown as { received: unknown[] }).received.length >= 2, undefined, {
+      timeout: 2_000,
+    })
+    expect(Date.now() - changed).toBeLessThan(2_000)
+    const received = await page.evaluate(() => (window as unknown as { received: Array<{ status: string }> }).received)
+    expect(received.map((event) => event.status)).toEqual(['operational', 'major_outage'])
+    upstream?.setScenario('operational')
+    await app?.poller.refresh('status')
     await page.close()
   })
 })

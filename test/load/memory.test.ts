@@ -134,3 +134,44 @@ describe('clients that never read', () => {
     }
   })
 })
+
+describe('live-update streams', () => {
+  it('1 000 idle ones cost less than 50 MB', async () => {
+    const { base, pid } = await startServer()
+    await sleep(500)
+    const before = await rssMb(pid)
+    const { Agent, request } = await import('node:http')
+    const agent = new Agent({ keepAlive: true, maxSockets: 1000 })
+    const streams: Array<{ destroy: () => void }> = []
+    try {
+      await Promise.all(
+        Array.from(
+          { length: 1000 },
+          (_, i) =>
+            new Promise<void>((resolve, reject) => {
+              // EVENTS_MAX_PER_CLIENT counts per address: each stream comes from its own loopback address.
+              const req = request(
+                `${base}/events`,
+                { agent, localAddress: `127.0.${Math.floor(i / 250) + 1}.${(i % 250) + 1}` },
+                (response) => {
+                  expect(response.statusCode).toBe(200)
+                  response.resume()
+                  resolve()
+                },
+              )
+              req.on('error', reject)
+              req.end()
+              streams.push(req)
+            }),
+        ),
+      )
+      await sleep(1000)
+      const during = await rssMb(pid)
+      console.log(`RSS ${before.toFixed(0)} MB before, ${during.toFixed(0)} MB with 1000 open streams`)
+      expect(during - before).toBeLessThan(50)
+    } finally {
+      for (const stream of streams) stream.destroy()
+      agent.destroy()
+    }
+  })
+})

@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import type { LightMyRequestResponse } from 'fastify'
 import { expect } from 'vitest'
 import { TEST_API_KEY } from '../helper.js'
@@ -14,13 +15,24 @@ export const REFLECTED = [`<${CANARY}`, `"${CANARY}`, `'${CANARY}`]
  * markup or headers (JSON escapes by being parseable), no key in any
  * spelling, SVG well-formed XML, JSON parseable.
  */
+/** The body as the client reads it: compressed answers decompressed. */
+function decoded(response: LightMyRequestResponse): string {
+  const coding = response.headers['content-encoding']
+  // A HEAD, or a 304, says how the body would be coded and sends none.
+  if (response.rawPayload.length === 0) return ''
+  if (coding === 'gzip') return gunzipSync(response.rawPayload).toString('utf8')
+  if (coding === 'br') return brotliDecompressSync(response.rawPayload).toString('utf8')
+  expect(coding ?? 'identity').toBe('identity')
+  return response.body
+}
+
 export function checkAnswer(response: LightMyRequestResponse, method = 'GET'): void {
   const type = String(response.headers['content-type'])
   const context = `${method} ${response.statusCode} ${type}`
   expect(response.statusCode, context).toBeLessThan(500)
   expect(response.headers['cache-control'], context).toBeTruthy()
   const headerText = JSON.stringify(response.headers)
-  const body = response.body
+  const body = decoded(response)
   for (const mark of REFLECTED) {
     expect(headerText, context).not.toContain(mark)
     if (!type.includes('json')) expect(body, context).not.toContain(mark)

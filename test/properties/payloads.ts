@@ -74,6 +74,32 @@ export const monitorsBody = fc.record(
   { requiredKeys: ['success'] },
 )
 
+/** An active incident as the upstream might spell it: any field name tried, the key in titles and ids. */
+export const incidentItem = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record(
+      {
+        id: fc.oneof(fc.nat(40), upstreamText, mixedSpelling(TEST_API_KEY)),
+        title: upstreamText,
+        name: upstreamText,
+        message: anyValue,
+        status: fc.oneof(fc.constantFrom('investigating', 'identified', 'monitoring', 'resolved'), upstreamText),
+        severity: fc.oneof(fc.constantFrom('minor', 'major', 'critical'), upstreamText),
+        monitor_id: fc.oneof(fc.nat(40), upstreamText, mixedSpelling(TEST_API_KEY)),
+        monitor: fc.record({ id: fc.oneof(fc.nat(40), upstreamText) }, { requiredKeys: [] }),
+        started_at: fc.oneof(
+          fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+          upstreamText,
+        ),
+      },
+      { requiredKeys: [] },
+    ),
+  },
+  { weight: 2, arbitrary: upstreamText },
+  { weight: 1, arbitrary: anyValue },
+)
+
 const count = fc.oneof(fc.nat(50), fc.nat(50).map(String), anyValue)
 export const statusBody = fc.record(
   {
@@ -105,7 +131,11 @@ export const statusBody = fc.record(
           },
           { weight: 1, arbitrary: anyValue },
         ),
-        active_incidents: fc.oneof(fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }), anyValue),
+        active_incidents: fc.oneof(
+          { weight: 4, arbitrary: fc.array(incidentItem, { maxLength: 4 }) },
+          { weight: 1, arbitrary: fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }) },
+          { weight: 1, arbitrary: anyValue },
+        ),
         timestamp: fc.oneof(
           fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
           upstreamText,

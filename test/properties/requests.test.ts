@@ -20,6 +20,9 @@ const BUDGET = { numRuns: 3000, interruptAfterTimeLimit: 25_000, markInterruptAs
 /** At least this many must have run within the budget, or the test says so. */
 const MIN_RUNS = 1000
 
+/** POST /webhook is on: generated tokens, bodies and headers meet it too. */
+const WEBHOOK_TOKEN = 'whk_0123456789abcdefghijklmnop'
+
 let upstream: Simulator
 let app: App
 let port = 0
@@ -34,7 +37,16 @@ beforeAll(async () => {
     { id: 1, name: 'Second one', type: 'tcp', target: 'x', status: 'down', is_active: 1 },
     { id: 'a_b-C', name: '\u202eevil\u202c', type: 'tcp', target: 'x', status: 'paused', is_active: 0 },
   ]
-  app = (await buildTestApp({ upstream, env: { PUBLIC_COMPONENTS: '*', TRUST_PROXY: 'true' } })).app
+  upstream.state.incidents = [
+    { id: 5, title: `Outage <${CANARY}> ${TEST_API_KEY}\u0000`, status: 'investigating', monitor_id: 1 },
+    `bare ${encodeURIComponent(TEST_API_KEY)}`,
+  ]
+  app = (
+    await buildTestApp({
+      upstream,
+      env: { PUBLIC_COMPONENTS: '*', PUBLIC_INCIDENTS: 'true', TRUST_PROXY: 'true', WEBHOOK_TOKEN },
+    })
+  ).app
   await app.listen({ port: 0, host: '127.0.0.1' })
   await firstPolls(app)
   const address = app.server.address()
@@ -92,6 +104,15 @@ const path = fc.oneof(
     '/uptime/badge.svg',
     '/uptime/badge.json',
     '/uptime/badge.shields.json',
+    '/api/v2/status.json',
+    '/api/v2/components.json',
+    '/api/v2/summary.json',
+    '/api/v2/incidents.json',
+    '/api/v2/incidents/unresolved.json',
+    '/api/v2/scheduled-maintenances.json',
+    '/api/v2/scheduled-maintenances/upcoming.json',
+    '/api/v2/scheduled-maintenances/active.json',
+    '/webhook',
   ),
   fc.tuple(componentId, fc.constantFrom(...FORMATS)).map(([id, format]) => `/components/${id}/badge${format}`),
   fc
@@ -143,20 +164,37 @@ const HEADER_NAMES = [
   'range',
   'access-control-request-method',
   'access-control-request-headers',
+  'content-type',
+  'x-webhook-token',
+  'x-github-event',
 ]
 const headers = fc.dictionary(fc.constantFrom(...HEADER_NAMES), headerValue, { maxKeys: 6 })
+
+/** A body, sent with the POSTs: JSON a webhook might carry, or anything. */
+const payload = fc.oneof(
+  fc.constant(undefined),
+  fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.stringify(value)),
+  fc.record({ event: text, [CANARY]: text }).map((value) => JSON.stringify(value)),
+  text,
+)
 
 const request = fc.record({
   method: fc.constantFrom('GET', 'GET', 'GET', 'HEAD', 'OPTIONS', 'POST', 'DELETE'),
   url: fc.tuple(path, fc.boolean(), query).map(([p, slash, q]) => `${p}${slash ? '/' : ''}${q}`),
   headers,
+  payload,
 })
 
 describe('any request', () => {
   it('gets an answer: never a 5xx, SVG well-formed, JSON parseable, nothing reflected raw, no key', async () => {
     const result = await fc.check(
-      fc.asyncProperty(request, async ({ method, url, headers: sent }) => {
-        const response = await app.inject({ method: method as InjectOptions['method'], url, headers: sent })
+      fc.asyncProperty(request, async ({ method, url, headers: sent, payload: body }) => {
+        const response = await app.inject({
+          method: method as InjectOptions['method'],
+          url,
+          headers: sent,
+          ...(method === 'POST' && body !== undefined && { payload: body }),
+        })
         checkAnswer(response, method)
       }),
       BUDGET,

@@ -126,15 +126,21 @@ describe('security headers', () => {
     )
   })
 
-  it('give the landing page a strict CSP that allows exactly its own stylesheet', async () => {
+  it('give the landing page a strict CSP that allows exactly its own stylesheet and script', async () => {
     const app = await ready()
     const response = await app.inject('/')
     const csp = String(response.headers['content-security-policy'])
-    expect(csp).toMatch(/^default-src 'none'; img-src 'self'; style-src 'sha256-[\w+/=]+'; base-uri 'none'/)
-    expect(csp).not.toMatch(/script-src|unsafe-inline/)
-    const css = /<style>([\s\S]*?)<\/style>/.exec(response.body)?.[1] ?? ''
+    expect(csp).toMatch(
+      /^default-src 'none'; img-src 'self'; style-src 'sha256-[\w+/=]+'; script-src 'sha256-[\w+/=]+'; connect-src 'self'; base-uri 'none'/,
+    )
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/)
     const { createHash } = await import('node:crypto')
-    expect(csp).toContain(`'sha256-${createHash('sha256').update(css).digest('base64')}'`)
+    const hashOf = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`
+    const css = /<style>([\s\S]*?)<\/style>/.exec(response.body)?.[1] ?? ''
+    const scripts = [...response.body.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? '')
+    expect(scripts).toHaveLength(1)
+    expect(csp).toContain(`style-src ${hashOf(css)}`)
+    expect(csp).toContain(`script-src ${hashOf(scripts[0] ?? '')}`)
   })
 })
 

@@ -166,7 +166,12 @@ describe('the badge routes', () => {
   })
 
   it('with STALE_IF_ERROR_SECONDS=0, say unknown as soon as the poll due at the TTL fails, never stale', async () => {
-    const app = await ready('degraded', { CACHE_TTL_SECONDS: '5', STALE_IF_ERROR_SECONDS: '0' })
+    // A budget that lets polls keep to a 5 s TTL (the default would pace them to 15 s).
+    const app = await ready('degraded', {
+      CACHE_TTL_SECONDS: '5',
+      STALE_IF_ERROR_SECONDS: '0',
+      UPSTREAM_MAX_PER_HOUR: '2000',
+    })
     const t0 = now
     // The poll due at the TTL is under way: the badge holds, for at most UPSTREAM_TIMEOUT_MS.
     now = t0 + 5_000 + 1

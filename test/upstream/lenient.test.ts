@@ -4,6 +4,8 @@ import { isStatusEnvelope, readMonitors, readStatus } from '../../src/upstream/s
 import { createUntrusted } from '../../src/upstream/untrusted.js'
 import { TEST_API_KEY } from '../helper.js'
 
+const untrusted = createUntrusted(TEST_API_KEY)
+
 describe('lenient readers', () => {
   it.each([
     [4, 4],
@@ -84,33 +86,48 @@ describe('timestamps', () => {
 
 describe('readStatus', () => {
   it('reads the documented example', () => {
-    const data = readStatus({
-      status: { total: 5, up: 4, down: 1, pending: 0, paused: 0, overall_status: 'degraded', uptime_percentage: 80.0 },
-      active_incidents: [],
-      timestamp: '2026-02-07T12:00:00+00:00',
-    })
+    const data = readStatus(
+      {
+        status: {
+          total: 5,
+          up: 4,
+          down: 1,
+          pending: 0,
+          paused: 0,
+          overall_status: 'degraded',
+          uptime_percentage: 80.0,
+        },
+        active_incidents: [],
+        timestamp: '2026-02-07T12:00:00+00:00',
+      },
+      untrusted,
+    )
     expect(data).toEqual({
       overall: 'degraded',
       counts: { total: 5, up: 4, down: 1, pending: 0, paused: 0 },
       uptimePercentage: 80,
       activeIncidents: 0,
+      incidents: [],
       upstreamTime: '2026-02-07T12:00:00.000Z',
     })
   })
 
   it('reads PHP-style strings and ignores unknown fields', () => {
-    const data = readStatus({
-      status: {
-        total: '5',
-        up: '4',
-        down: '1',
-        overall_status: 'Partial Outage',
-        uptime_percentage: '80.0',
-        region: 'eu',
+    const data = readStatus(
+      {
+        status: {
+          total: '5',
+          up: '4',
+          down: '1',
+          overall_status: 'Partial Outage',
+          uptime_percentage: '80.0',
+          region: 'eu',
+        },
+        timestamp: '2026-02-07 12:00:00',
+        extra: { anything: true },
       },
-      timestamp: '2026-02-07 12:00:00',
-      extra: { anything: true },
-    })
+      untrusted,
+    )
     expect(data.counts).toEqual({ total: 5, up: 4, down: 1, pending: undefined, paused: undefined })
     expect(data.overall).toBe('Partial Outage')
     expect(data.uptimePercentage).toBe(80)
@@ -119,7 +136,7 @@ describe('readStatus', () => {
   })
 
   it('tolerates missing fields but not a missing status object', () => {
-    expect(readStatus({ status: {} }).counts.total).toBeUndefined()
+    expect(readStatus({ status: {} }, untrusted).counts.total).toBeUndefined()
     expect(isStatusEnvelope({ success: true, data: {} })).toBe(false)
     expect(isStatusEnvelope({ success: true, data: { status: 'up' } })).toBe(false)
     expect(isStatusEnvelope({ success: '1', data: { status: {} } })).toBe(true)
@@ -128,8 +145,6 @@ describe('readStatus', () => {
 })
 
 describe('readMonitors', () => {
-  const untrusted = createUntrusted(TEST_API_KEY)
-
   it('keeps what badges need and drops target and type', () => {
     const parsed = readMonitors(
       [
@@ -146,7 +161,16 @@ describe('readMonitors', () => {
       untrusted,
     )
     expect(parsed).toEqual({
-      monitors: [{ id: '3', name: 'DB', status: 'down', active: true }],
+      monitors: [
+        {
+          id: '3',
+          name: 'DB',
+          status: 'down',
+          active: true,
+          createdAt: '2026-01-01T00:00:00.000Z',
+          updatedAt: undefined,
+        },
+      ],
       skipped: 0,
       duplicates: 0,
     })
@@ -161,7 +185,16 @@ describe('readMonitors', () => {
 
   it('leaves out items without a usable id, counting them', () => {
     expect(readMonitors([{ id: '../x' }, 'up', null, { name: 'no id' }, { id: 1 }], untrusted)).toEqual({
-      monitors: [{ id: '1', name: 'monitor 1', status: undefined, active: undefined }],
+      monitors: [
+        {
+          id: '1',
+          name: 'monitor 1',
+          status: undefined,
+          active: undefined,
+          createdAt: undefined,
+          updatedAt: undefined,
+        },
+      ],
       skipped: 4,
       duplicates: 0,
     })
@@ -195,7 +228,105 @@ describe('readMonitors', () => {
       ],
       own,
     )
-    expect(parsed.monitors).toEqual([{ id: '7', name: 'the key is [redacted]!', status: undefined, active: undefined }])
+    expect(parsed.monitors).toEqual([
+      {
+        id: '7',
+        name: 'the key is [redacted]!',
+        status: undefined,
+        active: undefined,
+        createdAt: undefined,
+        updatedAt: undefined,
+      },
+    ])
     expect(parsed.skipped).toBe(2)
+  })
+})
+
+describe('active incidents', () => {
+  const status = { total: 1, up: 1, down: 0 }
+  it('reads the usual spellings of each field, and a bare string as a title', () => {
+    const { incidents } = readStatus(
+      {
+        status,
+        active_incidents: [
+          {
+            id: 7,
+            title: 'Elevated latency',
+            status: 'identified',
+            severity: 'minor',
+            monitor_id: '2',
+            started_at: '2026-02-07 10:00:00',
+          },
+          { name: 'DNS outage', state: 'investigating', monitor: { id: 3 }, created_at: '2026-02-07T11:00:00Z' },
+          'Database failover',
+        ],
+      },
+      untrusted,
+    )
+    expect(incidents).toEqual([
+      {
+        id: '7',
+        title: 'Elevated latency',
+        status: 'identified',
+        impact: 'minor',
+        monitorId: '2',
+        startedAt: '2026-02-07T10:00:00.000Z',
+        updatedAt: undefined,
+      },
+      {
+        id: undefined,
+        title: 'DNS outage',
+        status: 'investigating',
+        impact: undefined,
+        monitorId: '3',
+        startedAt: '2026-02-07T11:00:00.000Z',
+        updatedAt: undefined,
+      },
+      {
+        id: undefined,
+        title: 'Database failover',
+        status: undefined,
+        impact: undefined,
+        monitorId: undefined,
+        startedAt: undefined,
+        updatedAt: undefined,
+      },
+    ])
+  })
+
+  it('puts titles through the one sanitiser and leaves out incidents whose ids hold the key', () => {
+    const key = 'AbC123xyz789'
+    const own = createUntrusted(key)
+    const { incidents } = readStatus(
+      {
+        status,
+        active_incidents: [
+          { id: 1, title: `key ${key.toLowerCase()}\u0000 leaked\u202e` },
+          { id: 2, name: 'long '.repeat(100) },
+          `bare ${encodeURIComponent(key)}\u0007`,
+          { id: 3, title: '\u0000\u0001' },
+          { id: `x_${key}`, title: 'its id holds the key' },
+          { id: 4, monitor_id: key, title: 'its monitor id holds the key' },
+        ],
+      },
+      own,
+    )
+    expect(incidents.map((incident) => incident.title)).toEqual([
+      'key [redacted] leaked',
+      expect.stringMatching(/^(long ){39}long…$/),
+      'bare [redacted]',
+      undefined,
+    ])
+    expect(incidents.map((incident) => incident.id)).toEqual(['1', '2', undefined, '3'])
+    expect(incidents.every((incident) => (incident.title ?? '').length <= 200)).toBe(true)
+  })
+
+  it('leaves out what is not an incident, and reads at most 100', () => {
+    expect(readStatus({ status, active_incidents: [null, 3, [], ''] }, untrusted).incidents).toEqual([])
+    expect(readStatus({ status, active_incidents: 'none' }, untrusted).incidents).toEqual([])
+    expect(
+      readStatus({ status, active_incidents: Array.from({ length: 500 }, (_, i) => `incident ${i}`) }, untrusted)
+        .incidents,
+    ).toHaveLength(100)
   })
 })
