@@ -18,7 +18,7 @@ import { createLiveUpdates } from './events/route.js'
 import { statusEvents } from './events/status-event.js'
 import { clientError } from './http/client-errors.js'
 import { guardConnections, type ConnectionGuard } from './http/connections.js'
-import { SERVER_LIMITS, serverOptions, type ServerLimits } from './http/limits.js'
+import { connectionCap, SERVER_LIMITS, serverOptions, type ServerLimits } from './http/limits.js'
 import { createResponder } from './http/responder.js'
 import { corsOptions, HELMET_OPTIONS } from './http/security.js'
 import { createAdmission, createVariantCache } from './http/variants.js'
@@ -54,6 +54,8 @@ export interface AppDeps {
   readonly limits?: Partial<ServerLimits>
   /** Replaces the in-memory upstream budget (one shared by a fleet, say). */
   readonly budget?: UpstreamBudget
+  /** The live-update streams' heartbeat (tests; HEARTBEAT_MS otherwise). */
+  readonly eventsHeartbeatMs?: number
 }
 
 /**
@@ -123,7 +125,11 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     createMemoryBudget({ perMinute: config.upstreamMaxPerMinute, perHour: config.upstreamMaxPerHour }, clock)
   const logger: Logger = deps.logger ?? createLogger(config.logLevel)
   const cachePolicy = { maxAgeSeconds: config.badgeMaxAgeSeconds, staleIfErrorSeconds: config.staleIfErrorSeconds }
-  const limits: ServerLimits = { ...SERVER_LIMITS, ...deps.limits }
+  const limits: ServerLimits = {
+    ...SERVER_LIMITS,
+    maxConnections: connectionCap(config.eventsMaxClients),
+    ...deps.limits,
+  }
 
   const client =
     deps.client ??
@@ -199,6 +205,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     event: statusEvents(overall, jsonFormat(overall, { cachePolicy })),
     maxClients: config.eventsMaxClients,
     maxPerClient: config.eventsMaxPerClient,
+    ...(deps.eventsHeartbeatMs !== undefined && { heartbeatMs: deps.eventsHeartbeatMs }),
   })
   // Loaded only when the webhook is on.
   const webhook = config.webhookTokens

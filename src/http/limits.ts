@@ -33,7 +33,9 @@ export const SERVER_LIMITS: ServerLimits = {
   // A slow link sends a 16 KiB head in well under a second; a client that
   // takes longer is dribbling bytes to hold a connection (slowloris).
   headersTimeoutMs: 10_000,
-  // Requests here have no body; a later one (a webhook) will have a small one.
+  // Requests here have no body but POST /webhook's, 64 KiB at most: well
+  // within this on any link. Counted to the request's end, not the
+  // answer's: a live stream is never cut by it.
   requestTimeoutMs: 15_000,
   // Longer than the idle timeout of the load balancers usually in front
   // (60 s), so that they never send a request on a connection being closed
@@ -43,16 +45,29 @@ export const SERVER_LIMITS: ServerLimits = {
   // enough that clients that stop reading cannot pile up answers in memory.
   sendTimeoutMs: 30_000,
   checkEveryMs: 1_000,
-  // The later live-update streams are capped at 1000; twice that again for
-  // badge and page traffic. Each open connection costs some 10 KB here (up
-  // to 26 KB while a full-size head arrives): the whole cap stays inside
-  // the README's memory bound.
+  // Live-update streams (GET /events) are capped at EVENTS_MAX_CLIENTS,
+  // 1000 by default: as many again for badge and page traffic (a larger
+  // EVENTS_MAX_CLIENTS raises the cap: connectionCap). Each open connection
+  // costs some 10 KB here (up to 26 KB while a full-size head arrives): the
+  // whole default cap stays inside the README's memory bound.
   maxConnections: 2_000,
   // Heads of 16 KiB accepted (a badge URL with a logo is long), Node's own
   // default made explicit; the bound counts from the request line on.
   maxHeaderBytes: 16 * 1024,
   // The longest request here waits 2 s for the first poll.
   finishWithinMs: 3_000,
+}
+
+/** Connections kept for badge, page and webhook traffic beside the most live-update streams. */
+export const CONNECTIONS_BESIDE_STREAMS = 1_000
+
+/**
+ * The connection cap for a service that allows `maxStreams` live-update
+ * streams: the default, or more when the streams alone would leave less
+ * than CONNECTIONS_BESIDE_STREAMS for everything else.
+ */
+export function connectionCap(maxStreams: number): number {
+  return Math.max(SERVER_LIMITS.maxConnections, maxStreams + CONNECTIONS_BESIDE_STREAMS)
 }
 
 /** The limits as Fastify and node:http take them. */

@@ -2,7 +2,7 @@ import { connect, type Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
 import type { App } from '../../src/app.js'
-import { SERVER_LIMITS, type ServerLimits } from '../../src/http/limits.js'
+import { CONNECTIONS_BESIDE_STREAMS, connectionCap, SERVER_LIMITS, type ServerLimits } from '../../src/http/limits.js'
 import { buildTestApp, firstPolls, useUpstream } from '../helper.js'
 
 /** The limits scaled down to a test's patience; the defaults are checked on their own below. */
@@ -17,6 +17,10 @@ const FAST: Partial<ServerLimits> = {
 }
 
 const upstream = useUpstream()
+const WEBHOOK_TOKEN = 'whk_0123456789abcdefghijklmnop'
+/** A live-update stream's request, and a webhook whose body stops after 10 of the 1000 bytes it announced. */
+const EVENTS = 'GET /events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n'
+const HALF_WEBHOOK = `POST /webhook HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${WEBHOOK_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"event":`
 
 const fleet = (n: number) =>
   Array.from({ length: n }, (_, i) => ({
@@ -40,12 +44,13 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<numbe
 
 async function listening(
   limits: Partial<ServerLimits> = FAST,
-  deps: { firstPollWaitMs?: number } = {},
+  deps: { firstPollWaitMs?: number; eventsHeartbeatMs?: number } = {},
+  env: Record<string, string> = {},
 ): Promise<{ app: App; port: number }> {
   upstream.upstream.state.monitors = fleet(3000)
   const { app } = await buildTestApp({
     upstream: upstream.upstream,
-    env: { PUBLIC_COMPONENTS: '*' },
+    env: { PUBLIC_COMPONENTS: '*', WEBHOOK_TOKEN, ...env },
     deps: { limits, ...deps },
   })
   await app.listen({ port: 0, host: '127.0.0.1' })
@@ -203,6 +208,65 @@ describe('server limits', () => {
     }
   })
 
+  it('a webhook whose body never ends is answered 408 once the request timeout is up; others are served', async () => {
+    const { app, port } = await listening()
+    try {
+      const half = open(port, HALF_WEBHOOK)
+      const served = servedMeanwhile(port, 1200)
+      const ms = await half.closed
+      expect(await served).toBeGreaterThan(5)
+      // The head came at once: the request timeout (900 ms), not the headers timeout, ends it.
+      expect(ms).toBeGreaterThanOrEqual(900 - 50)
+      expect(ms).toBeLessThan(900 + 2 * 100 + 500)
+      expect(half.received).toMatch(/^HTTP\/1\.1 408 /)
+      // A whole one meanwhile is taken as usual.
+      const whole = await fetch(`http://127.0.0.1:${port}/webhook`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${WEBHOOK_TOKEN}`, 'content-type': 'application/json' },
+        body: '{"event":"monitor.down"}',
+      })
+      expect(whole.status).toBe(202)
+    } finally {
+      await app.close()
+    }
+  })
+
+  it('a live-update stream outlives every timeout while its client reads: heartbeats and events keep coming', async () => {
+    const { app, port } = await listening(FAST, { eventsHeartbeatMs: 150 })
+    try {
+      const stream = open(port, EVENTS)
+      let closed = false
+      void stream.closed.then(() => (closed = true))
+      // Three times the longest timeout (request 900 ms), with the heartbeat well apart from the checks.
+      await sleep(3 * 900)
+      expect(closed).toBe(false)
+      expect(stream.received).toMatch(/^HTTP\/1\.1 200 /)
+      expect(stream.received).toContain('content-type: text/event-stream')
+      expect(stream.received.match(/^: heartbeat$/gm)?.length ?? 0).toBeGreaterThanOrEqual(8)
+      // A change of status still reaches it.
+      upstream.upstream.setScenario('degraded')
+      await app.poller.refresh('status')
+      await sleep(200)
+      expect(stream.received.match(/^event: status$/gm)).toHaveLength(2)
+      expect(closed).toBe(false)
+      expect(app.connections.dropped()).toEqual({ send_timeout: 0, at_capacity: 0, shutdown: 0 })
+      stream.socket.destroy()
+    } finally {
+      await app.close()
+    }
+  })
+
+  it('keeps room for every live-update stream allowed, and as many connections again', async () => {
+    const { app } = await listening({}, {}, { EVENTS_MAX_CLIENTS: '5000' })
+    try {
+      expect(app.server.maxConnections).toBe(5000 + CONNECTIONS_BESIDE_STREAMS)
+    } finally {
+      await app.close()
+    }
+    expect(connectionCap(1000)).toBe(SERVER_LIMITS.maxConnections)
+    expect(connectionCap(0)).toBe(SERVER_LIMITS.maxConnections)
+  })
+
   it('are the documented ones by default, set on the server', async () => {
     const { app } = await listening({})
     try {
@@ -230,14 +294,20 @@ describe('closing gracefully', () => {
     const idle = open(port, 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n')
     const half = open(port, 'GET /badge.svg HTTP/1.1\r\nHost: x\r\n')
     const stalled = open(port, pipelined('/components.json', 400), { read: false })
-    await sleep(100)
+    const webhook = open(port, HALF_WEBHOOK)
+    const live = open(port, EVENTS)
+    // The stream is open (its first event in) before the close: a loaded machine may take a while.
+    await until(() => live.received.includes('event: status'), 5_000)
     const inFlight = fetch(`http://127.0.0.1:${port}/badge.json`)
     await sleep(100)
     const started = performance.now()
     await app.closeGracefully()
     const took = performance.now() - started
     stalled.socket.resume()
-    const times = await Promise.all([idle.closed, half.closed, stalled.closed])
+    const times = await Promise.all([idle.closed, half.closed, stalled.closed, webhook.closed, live.closed])
+    // The live stream was ended by the service when shutdown began, as a stream ends: not cut.
+    expect(live.received).toMatch(/^HTTP\/1\.1 200 /)
+    expect(live.received).toMatch(/\r\n0\r\n\r\n$/)
     const answer = await inFlight
     expect(answer.status).toBe(200)
     expect(await answer.json()).toMatchObject({ status: 'unknown' })
