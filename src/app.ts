@@ -20,6 +20,9 @@ import type { Fleet } from './fleet/coordinator.js'
 import type { FleetLink } from './fleet/join.js'
 import { statusEvents } from './events/status-event.js'
 import { lazyValidators } from './http/lazy-validators.js'
+import { clientError } from './http/client-errors.js'
+import { guardConnections, type ConnectionGuard } from './http/connections.js'
+import { connectionCap, SERVER_LIMITS, serverOptions, type ServerLimits } from './http/limits.js'
 import { createResponder } from './http/responder.js'
 import { corsOptions, HELMET_OPTIONS } from './http/security.js'
 import { createAdmission, createVariantCache } from './http/variants.js'
@@ -53,10 +56,14 @@ export interface AppDeps {
   readonly client?: UpstreamClient
   readonly random?: () => number
   readonly firstPollWaitMs?: number
+  /** Replaces some of the server's limits (tests of them, in milliseconds rather than seconds). */
+  readonly limits?: Partial<ServerLimits>
   /** Replaces the upstream budget (the in-memory one, or the fleet's with REDIS_URL). */
   readonly budget?: UpstreamBudget
   /** Replaces Redis as the fleet's backend (tests: replicas in one process over src/fleet/memory.ts). */
   readonly fleet?: FleetBackend
+  /** The live-update streams' heartbeat (tests; HEARTBEAT_MS otherwise). */
+  readonly eventsHeartbeatMs?: number
 }
 
 /**
@@ -96,6 +103,13 @@ declare module 'fastify' {
     logger: Logger
     /** The prepared answers, by cache: tests and metrics read their stats. */
     caches: Readonly<Record<'badges' | 'errors' | 'documents' | 'pages', ReturnType<typeof createVariantCache>>>
+    /** The open connections, their send timeout and the cap (http/connections.ts). */
+    connections: ConnectionGuard
+    /**
+     * close(), with requests in flight given SERVER_LIMITS.finishWithinMs
+     * and every connection still open ended after that (src/server.ts).
+     */
+    closeGracefully(): Promise<void>
   }
 }
 
@@ -127,6 +141,11 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     link?.budget ??
     createMemoryBudget({ perMinute: config.upstreamMaxPerMinute, perHour: config.upstreamMaxPerHour }, clock)
   const cachePolicy = { maxAgeSeconds: config.badgeMaxAgeSeconds, staleIfErrorSeconds: config.staleIfErrorSeconds }
+  const limits: ServerLimits = {
+    ...SERVER_LIMITS,
+    maxConnections: connectionCap(config.eventsMaxClients),
+    ...deps.limits,
+  }
 
   const client =
     deps.client ??
@@ -158,6 +177,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
         budget,
         liveUpdates: () => liveUpdates.stats(),
         clock,
+        connections: () => guard,
       })
     : undefined
   const poller = createPoller({
@@ -202,6 +222,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     event: statusEvents(overall, jsonFormat(overall, { cachePolicy })),
     maxClients: config.eventsMaxClients,
     maxPerClient: config.eventsMaxPerClient,
+    ...(deps.eventsHeartbeatMs !== undefined && { heartbeatMs: deps.eventsHeartbeatMs }),
   })
   // Loaded only when the webhook is on.
   const webhook = config.webhookTokens
@@ -248,6 +269,15 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     return503OnClosing: false,
     // A URL the router cannot decode still gets an answer in its format.
     frameworkErrors: fallbacks.badUrl,
+    // What Node rejects before routing (bad syntax, a head too large or too late): JSON, no-store.
+    clientErrorHandler: clientError,
+    ...serverOptions(limits),
+  })
+  const guard = guardConnections(app.server, limits, logger)
+  app.decorate('connections', guard)
+  app.decorate('closeGracefully', () => guard.closeWithin(() => app.close()))
+  app.addHook('onClose', async function stopConnectionChecks() {
+    guard.stop()
   })
   app.setSerializerCompiler(lazySerializerCompiler)
   const lifecycle = wireLifecycle(app, poller, snapshots, fleet)

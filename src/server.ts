@@ -8,7 +8,11 @@ import { VERSION } from './config/version.js'
 import { createLogger } from './observability/logger.js'
 import { pollPlan } from './status/pacing.js'
 
-/** Drain (at most 5 s) and close must finish inside the 10 s an orchestrator usually allows. */
+/**
+ * Drain (at most 5 s) and close (at most SERVER_LIMITS.finishWithinMs, 3 s,
+ * before every connection still open is ended) finish well inside the 10 s
+ * an orchestrator usually allows; this is the last resort (exit 1).
+ */
 const SHUTDOWN_GRACE_MS = 9_500
 
 function configOrExit(): Config {
@@ -40,7 +44,7 @@ closeWithGrace({ delay: SHUTDOWN_GRACE_MS, logger }, async function shutdown({ s
     await sleep(config.shutdownDrainSeconds * 1000)
   }
   logger.info('closing: finishing requests in flight')
-  await app.close()
+  await app.closeGracefully()
 })
 
 try {

@@ -24,7 +24,7 @@ describe('the app lifecycle', () => {
       },
       fetchMonitors: async () => {
         calls.monitors++
-        return { monitors: [], skipped: 0 }
+        return { monitors: [], skipped: 0, duplicates: 0 }
       },
     }
     const { app } = await buildTestApp({ deps: { client }, env: { CACHE_TTL_SECONDS: '60' } })

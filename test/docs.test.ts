@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { CONFIG_VARIABLES, loadConfig } from '../src/config.js'
+import { SERVER_LIMITS } from '../src/http/limits.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const read = (path: string) => readFile(resolve(ROOT, path), 'utf8')
@@ -21,5 +22,24 @@ describe('the documentation matches the configuration', () => {
   it.each(['README.md', 'docs/operations.md'])('the configuration table of %s lists every variable', async (file) => {
     const documented = tableVariables(await read(file))
     expect(new Set(documented)).toEqual(new Set(CONFIG_VARIABLES))
+  })
+})
+
+describe('the documentation matches the server limits', () => {
+  it('docs/operations.md states each limit as src/http/limits.ts sets it', async () => {
+    const doc = await read('docs/operations.md')
+    const seconds = (ms: number) => `${ms / 1000} s`
+    const rows: Array<[string, string]> = [
+      ['`headersTimeout`', seconds(SERVER_LIMITS.headersTimeoutMs)],
+      ['`requestTimeout`', seconds(SERVER_LIMITS.requestTimeoutMs)],
+      ['`keepAliveTimeout`', seconds(SERVER_LIMITS.keepAliveTimeoutMs)],
+      ['send timeout', seconds(SERVER_LIMITS.sendTimeoutMs)],
+      ['connections', String(SERVER_LIMITS.maxConnections)],
+      ['request head', `${SERVER_LIMITS.maxHeaderBytes / 1024} KiB`],
+      ['finish at shutdown', seconds(SERVER_LIMITS.finishWithinMs)],
+    ]
+    for (const [limit, value] of rows) {
+      expect(doc, limit).toMatch(new RegExp(`^\\| ${limit.replace(/[`]/g, '.')}\\s*\\| ${value}\\s*\\|`, 'm'))
+    }
   })
 })

@@ -6,8 +6,13 @@ import { createLogger } from '../src/observability/logger.js'
 import { startSimulator, type Simulator } from '../src/dev/simulator.js'
 import type { ScenarioName } from '../src/dev/scenarios.js'
 
-/** Distinctive, so any leak into a log line or a response is found by a plain search. */
-export const TEST_API_KEY = 'sk_test_9f8e7d6c5b4a_LEAKCANARY'
+/**
+ * Distinctive, so any leak into a log line or a response is found by a plain
+ * search; and made of what HTML (<"&'>), JSON (" \\ /) and URLs ({^}%|) all
+ * escape, in mixed case, so that a leak in an escaped, encoded or
+ * case-folded spelling is found too (test/key.ts lists them).
+ */
+export const TEST_API_KEY = `sk_TEST<"&'>\\/{^}%|~LeakCanary_9f8e`
 
 /** Every log line and response of this test file; test/setup.ts searches them for the key. */
 export const captured = { logs: [] as string[], responses: [] as string[] }

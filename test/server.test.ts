@@ -1,5 +1,6 @@
 import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
+import { connect, type Socket } from 'node:net'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Simulator } from '../src/dev/simulator.js'
@@ -172,4 +173,109 @@ describe('the server process', () => {
       server.child.kill('SIGKILL')
     }
   })
+
+  it.each([
+    ['the default drain', '2'],
+    ['no drain', '0'],
+    ['the longest drain', '5'],
+  ])(
+    'exits 0 within 10 s on SIGTERM whatever the clients do (%s): half-sent, idle, not reading, reading slowly, live streams, unfinished webhooks',
+    async (_, drain) => {
+      upstream.state.monitors = Array.from({ length: 3000 }, (_, i) => ({
+        id: i + 1,
+        name: `Monitor ${i + 1} ${'x'.repeat(60)}`,
+        type: 'https',
+        target: 'https://10.0.0.1/',
+        status: 'up',
+        is_active: 1,
+      }))
+      const server = startProcess(startScript, {
+        cwd: workdir,
+        env: {
+          MONITOR_API_KEY: TEST_API_KEY,
+          MONITOR_API_URL: upstream.url,
+          HOST: '127.0.0.1',
+          PORT: '0',
+          PUBLIC_COMPONENTS: '*',
+          SHUTDOWN_DRAIN_SECONDS: drain,
+          WEBHOOK_TOKEN: 'whk_0123456789abcdefghijklmnop',
+        },
+      })
+      const sockets: Socket[] = []
+      const raw = (head: string) => {
+        const socket = connect(Number(new URL(base).port), '127.0.0.1')
+        socket.on('error', () => undefined)
+        socket.write(head)
+        sockets.push(socket)
+        return socket
+      }
+      let base = ''
+      try {
+        base = await server.listening()
+        expect((await fetchRecorded(`${base}/components.json`)).status).toBe(200)
+        for (let i = 0; i < 20; i++) raw('GET /badge.svg HTTP/1.1\r\nHost: x\r\n').resume()
+        for (let i = 0; i < 20; i++) raw('GET /badge.svg HTTP/1.1\r\nHost: x\r\n\r\n').resume()
+        for (let i = 0; i < 5; i++) raw('GET /components.json HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(200)).pause()
+        // Live-update streams, read, and webhooks whose bodies stop short.
+        for (let i = 0; i < 5; i++) raw('GET /events HTTP/1.1\r\nHost: x\r\n\r\n').resume()
+        for (let i = 0; i < 5; i++) {
+          raw(
+            'POST /webhook HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer whk_0123456789abcdefghijklmnop\r\n' +
+              'Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"event":',
+          ).resume()
+        }
+        await new Promise((r) => setTimeout(r, 300))
+
+        // A client reading a large answer at a steady pace, asked for just before the listener
+        // closes: it is in flight when the close begins, and must arrive whole.
+        let received = ''
+        let reader: Socket | undefined
+        let pace: NodeJS.Timeout | undefined
+        const drainRead = () => {
+          for (let chunk: unknown = reader?.read(8192); Buffer.isBuffer(chunk); chunk = reader?.read(8192))
+            received += chunk.toString('latin1')
+        }
+        const startReader = () => {
+          reader = raw('GET /components.json HTTP/1.1\r\nHost: x\r\n\r\n')
+          reader.pause()
+          pace = setInterval(drainRead, 20)
+        }
+        if (drain === '0') {
+          startReader()
+          // Its answer has begun (a busy process may take a while to parse the request).
+          for (let waited = 0; received === '' && waited < 5_000; waited += 20) {
+            await new Promise((r) => setTimeout(r, 20))
+          }
+        }
+        const started = Date.now()
+        server.child.kill('SIGTERM')
+        if (drain !== '0') {
+          await new Promise((r) => setTimeout(r, Number(drain) * 1000 - 200))
+          startReader()
+        }
+        const code = await server.exited
+        const took = Date.now() - started
+        await new Promise((r) => setTimeout(r, 200))
+        clearInterval(pace)
+        drainRead()
+        console.log(
+          `SIGTERM with drain ${drain} s and ${sockets.length} stuck clients: exit ${String(code)} after ${took} ms`,
+        )
+        expect(code).toBe(0)
+        expect(took).toBeLessThan(10_000)
+        expect(took).toBeGreaterThanOrEqual(Number(drain) * 1000)
+        const [head = '', body = ''] = received.split('\r\n\r\n')
+        expect(head).toMatch(/^HTTP\/1\.1 200 OK/)
+        // Answered once shutdown had begun (during the drain), it asks the client to reconnect elsewhere.
+        if (drain !== '0') expect(head.toLowerCase()).toContain('connection: close')
+        expect(Buffer.byteLength(body, 'latin1')).toBe(Number(/content-length: (\d+)/i.exec(head)?.[1]))
+        expect(Buffer.byteLength(body, 'latin1')).toBeGreaterThan(200_000)
+        expect(server.output.join('\n')).toContain('closing connections still open')
+      } finally {
+        for (const socket of sockets) socket.destroy()
+        server.child.kill('SIGKILL')
+      }
+    },
+    20_000,
+  )
 })

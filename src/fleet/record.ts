@@ -67,7 +67,11 @@ const MONITOR = object(
   ['id', 'name'],
 )
 
-const MONITORS_DATA = object({ monitors: { type: 'array', items: MONITOR }, skipped: COUNT }, ['monitors', 'skipped'])
+const MONITORS_DATA = object({ monitors: { type: 'array', items: MONITOR }, skipped: COUNT, duplicates: COUNT }, [
+  'monitors',
+  'skipped',
+  'duplicates',
+])
 
 const OUTCOME = object(
   {
@@ -121,7 +125,11 @@ type StatusJson = Optional<Omit<StatusData, 'counts' | 'incidents'>> & {
   counts: Optional<StatusData['counts']>
   incidents: Array<Optional<Incident>>
 }
-type MonitorsJson = { monitors: Array<Optional<Monitor> & { id: string; name: string }>; skipped: number }
+type MonitorsJson = {
+  monitors: Array<Optional<Monitor> & { id: string; name: string }>
+  skipped: number
+  duplicates: number
+}
 
 /** A resource's record as JSON (undefined fields left out). */
 export function encodeRecord<R extends Resource>(shared: SharedRecord<R>): string {
@@ -215,5 +223,6 @@ function readMonitorsJson(json: MonitorsJson): MonitorsData {
       updatedAt: monitor.updatedAt,
     })),
     skipped: json.skipped,
+    duplicates: json.duplicates,
   }
 }

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import type { ConnectionGuard } from '../http/connections.js'
 import type { VariantCache } from '../http/variants.js'
 import type { WebhookResult } from '../routes/webhook.js'
 import { RESOURCES, type Clock, type PollOutcome, type Poller, type Resource } from '../status/poller.js'
@@ -27,6 +28,8 @@ export interface MetricsSources {
   /** GET /events: streams open, refused and dropped. */
   readonly liveUpdates: () => LiveUpdateStats
   readonly clock: Clock
+  /** The server's open connections (made after the metrics, hence a getter). */
+  readonly connections: () => ConnectionGuard | undefined
 }
 
 const OUTCOMES: Readonly<Record<string, string>> = {
@@ -64,7 +67,15 @@ function countedAtScrape(
  * Poll outcomes are observed as they happen; answers, cache figures and ages
  * are read at scrape, from the plain counters the request path keeps.
  */
-export function createMetrics({ poller, counts, caches, budget, liveUpdates, clock }: MetricsSources): Metrics {
+export function createMetrics({
+  poller,
+  counts,
+  caches,
+  budget,
+  liveUpdates,
+  clock,
+  connections,
+}: MetricsSources): Metrics {
   const registry = new Registry()
   const registers = [registry]
   collectDefaultMetrics({ register: registry })
@@ -230,6 +241,24 @@ export function createMetrics({ poller, counts, caches, budget, liveUpdates, clo
       this.set(cacheStats().reduce((sum, s) => sum + s.bytes, 0))
     },
   })
+
+  new Gauge({
+    name: 'badge_proxy_open_connections',
+    help: 'HTTP connections open now',
+    registers,
+    collect() {
+      this.set(connections()?.open() ?? 0)
+    },
+  })
+  countedAtScrape(
+    'badge_proxy_connections_dropped_total',
+    'Connections ended by the server: a client that stopped reading, one past the cap, one still open at shutdown',
+    registry,
+    (set) => {
+      for (const [reason, n] of Object.entries(connections()?.dropped() ?? {})) set(n, { reason })
+    },
+    ['reason'],
+  )
 
   return {
     registry,

@@ -247,8 +247,9 @@ export function createPoller(options: PollerOptions): Poller {
     const fields: Record<string, unknown> = { resource, durationMs: at - sentAt, nextPollInMs: interval }
     if (interval > ttlMs) fields.upstreamRemaining = remaining
     if (schedules[resource].failures > 0) fields.recoveredAfterFailures = schedules[resource].failures
-    if (snapshot.resource === 'monitors' && snapshot.data.skipped > 0) {
-      fields.skippedMonitors = snapshot.data.skipped
+    if (snapshot.resource === 'monitors') {
+      if (snapshot.data.skipped > 0) fields.skippedMonitors = snapshot.data.skipped
+      if (snapshot.data.duplicates > 0) fields.duplicateMonitors = snapshot.data.duplicates
     }
     schedules[resource].failures = 0
     settle(resource, { ok: true, at, durationMs: at - sentAt }, at + interval)

@@ -62,7 +62,7 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
   function build(): Snapshot {
     const now = clock.now()
     const view = <R extends Resource>(resource: R) =>
-      resourceView(poller.snapshot(resource), poller.state(resource).lastOutcome, now, freshness, startedAt)
+      resourceView(poller.snapshot(resource), poller.state(resource), now, freshness, startedAt)
     const status = view('status')
     const monitors = view('monitors')
     // The index is rebuilt only when the monitors themselves change.

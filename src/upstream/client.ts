@@ -1,29 +1,12 @@
 import { createHash } from 'node:crypto'
-import type { ValidateFunction } from 'ajv'
 import type { Secret } from '../config/secret.js'
-import { looksLikeJson } from './body.js'
-import {
-  UpstreamError,
-  UpstreamInvalidResponseError,
-  UpstreamRateLimitedError,
-  UpstreamUnauthorizedError,
-  UpstreamUnavailableError,
-} from './errors.js'
+import { UpstreamInvalidResponseError, UpstreamUnavailableError } from './errors.js'
 import { get, GetError, type UpstreamResponse } from './http.js'
-import { parseRetryAfter } from './retry-after.js'
-import {
-  isErrorEnvelope,
-  isMonitorsEnvelope,
-  isStatusEnvelope,
-  readMonitors,
-  readStatus,
-  shapeProblem,
-  type MonitorsData,
-  type StatusData,
-} from './schema.js'
+import { createPayloadReader, header } from './response.js'
+import type { MonitorsData, StatusData } from './schema.js'
+import { createUntrusted } from './untrusted.js'
 
 export const MAX_BODY_BYTES = 1024 * 1024
-const MAX_DETAIL_CHARS = 200
 
 export interface UpstreamClientOptions {
   readonly baseUrl: string
@@ -40,32 +23,20 @@ export interface UpstreamClient {
   fetchMonitors(signal?: AbortSignal): Promise<MonitorsData>
 }
 
-const header = (response: UpstreamResponse, name: string): string | null => {
-  const value = response.headers[name]
-  return Array.isArray(value) ? (value[0] ?? null) : (value ?? null)
-}
-
 /**
  * The Server Monitor API, read-only. The only module that holds the key: it
- * goes out in the X-API-Key header and nowhere else; any text the upstream
- * sends back is scrubbed of it before it can reach a log line.
+ * goes out in the X-API-Key header and nowhere else. Everything the upstream
+ * sends back is read by ./response.ts through ./untrusted.ts, which knows
+ * the key only to cut it out of names and log lines.
  */
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
-  const now = options.now ?? Date.now
   const key = options.apiKey.reveal()
+  const untrusted = createUntrusted(key)
+  const read = createPayloadReader(untrusted, options.now ?? Date.now)
   const headers = {
     accept: 'application/json',
     'user-agent': options.userAgent,
     'x-api-key': key,
-  }
-
-  const keyForms = [...new Set([key, encodeURIComponent(key)])]
-
-  /** Upstream text fit for a log line: the key in any form cut out, printable, short. */
-  function scrub(value: unknown): string {
-    let text = typeof value === 'string' ? value : JSON.stringify(value ?? null)
-    for (const form of keyForms) text = text.replaceAll(form, '[redacted]')
-    return text.replace(/[^\x20-\x7e]+/g, ' ').slice(0, MAX_DETAIL_CHARS)
   }
 
   async function send(resource: string, signal?: AbortSignal): Promise<UpstreamResponse> {
@@ -80,95 +51,24 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       return response
     } catch (err) {
       if (!(err instanceof GetError)) throw err
+      // The message may quote the upstream (a content coding it named).
+      const message = untrusted.logText(err.message)
       if (err.kind === 'too-large' || err.kind === 'undecodable') {
-        throw new UpstreamInvalidResponseError(err.message, err.status)
+        throw new UpstreamInvalidResponseError(message, err.status)
       }
-      throw new UpstreamUnavailableError(err.message, err.status)
+      throw new UpstreamUnavailableError(message, err.status)
     }
-  }
-
-  function failureFor(response: UpstreamResponse): UpstreamError {
-    const { status } = response
-    const detail = errorDetail(response)
-    const said = detail ? `: ${detail}` : ''
-    if (status === 401 || status === 403) {
-      return new UpstreamUnauthorizedError(`answered ${status}, the key was refused${said}`, status)
-    }
-    if (status === 429) {
-      const retryAfterMs = parseRetryAfter(header(response, 'retry-after'), now())
-      return new UpstreamRateLimitedError(`answered 429${said}`, status, retryAfterMs)
-    }
-    if (status >= 300 && status < 400) {
-      const location = scrub(safeLocation(header(response, 'location')))
-      return new UpstreamUnavailableError(
-        `answered ${status}, a redirect to ${location}: set MONITOR_API_URL to the final address`,
-        status,
-      )
-    }
-    return new UpstreamUnavailableError(`answered ${status}${said}`, status)
-  }
-
-  /** The `error` string of a JSON error envelope, if the body is one. */
-  function errorDetail(response: UpstreamResponse): string | undefined {
-    try {
-      const text = response.body.toString('utf8')
-      if (!looksLikeJson(header(response, 'content-type'), text)) return undefined
-      const body: unknown = JSON.parse(text)
-      return isErrorEnvelope(body) ? scrub(body.error) : undefined
-    } catch {
-      return undefined
-    }
-  }
-
-  /** A 2xx JSON body in the success envelope, its shape checked by `envelope`. */
-  async function getData<T>(resource: string, envelope: ValidateFunction<T>, signal?: AbortSignal): Promise<T> {
-    const response = await send(resource, signal)
-    if (response.status < 200 || response.status > 299) throw failureFor(response)
-
-    const text = response.body.toString('utf8')
-    const contentType = header(response, 'content-type')
-    if (!looksLikeJson(contentType, text)) {
-      throw new UpstreamInvalidResponseError(
-        `expected JSON, got ${scrub(contentType ?? 'no content type')}`,
-        response.status,
-      )
-    }
-    let body: unknown
-    try {
-      body = JSON.parse(text)
-    } catch {
-      throw new UpstreamInvalidResponseError('malformed JSON', response.status)
-    }
-    if (!envelope(body)) {
-      const detail =
-        isErrorEnvelope(body) && body.success === false
-          ? `reported an error: ${scrub(body.error)}`
-          : `unexpected shape at ${shapeProblem(envelope)}`
-      throw new UpstreamInvalidResponseError(detail, response.status)
-    }
-    return body
   }
 
   return {
-    fetchStatus: async (signal) => readStatus((await getData('/status', isStatusEnvelope, signal)).data),
-    fetchMonitors: async (signal) =>
-      readMonitors((await getData('/monitors', isMonitorsEnvelope, signal)).data.monitors),
+    fetchStatus: async (signal) => read.status(await send('/status', signal)),
+    fetchMonitors: async (signal) => read.monitors(await send('/monitors', signal)),
   }
 }
 
 function wholeNumber(value: string | null): number | undefined {
   const text = value?.trim()
   return text !== undefined && /^\d{1,9}$/.test(text) ? Number(text) : undefined
-}
-
-function safeLocation(location: string | null): string {
-  if (location === null) return '(no location)'
-  try {
-    const url = new URL(location, 'http://relative.invalid')
-    return url.host === 'relative.invalid' ? url.pathname : `${url.origin}${url.pathname}`
-  } catch {
-    return '(unreadable location)'
-  }
 }
 
 /**

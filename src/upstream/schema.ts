@@ -1,5 +1,6 @@
 import { Ajv } from 'ajv'
 import { count, flag, id, percentage, text, timestamp } from './lenient.js'
+import type { Untrusted } from './untrusted.js'
 
 /**
  * The upstream's payloads: JSON Schema for their shape (checked by ajv, the
@@ -102,14 +103,21 @@ const first = <T>(record: Record<string, unknown>, names: readonly string[], rea
   return undefined
 }
 
-function readIncident(item: unknown): Incident | undefined {
+/**
+ * A title is upstream text bound for responses (Statuspage documents,
+ * /badge.json, the landing page), so it goes through `untrusted.text`; the
+ * id is published as it is and the monitor id decides who may see the
+ * incident, so an incident whose ids hold the key is left out, not cut.
+ */
+function readIncident(item: unknown, untrusted: Untrusted): Incident | undefined {
+  const titled = (title: string | undefined) => (title === undefined ? undefined : untrusted.text(title) || undefined)
   if (typeof item === 'string') {
     const title = text(item)
     return title === undefined
       ? undefined
       : {
           id: undefined,
-          title,
+          title: titled(title),
           status: undefined,
           impact: undefined,
           monitorId: undefined,
@@ -122,28 +130,34 @@ function readIncident(item: unknown): Incident | undefined {
   const monitor = record.monitor
   const nested =
     typeof monitor === 'object' && monitor !== null ? id((monitor as Record<string, unknown>).id) : undefined
+  const incidentId = id(record.id)
+  const monitorId = first(record, ['monitor_id', 'monitorId', 'component_id'], id) ?? nested
+  if ([incidentId, monitorId].some((value) => value !== undefined && untrusted.holdsKey(value))) return undefined
   return {
-    id: id(record.id),
-    title: first(record, ['title', 'name', 'message', 'summary', 'description'], text),
+    id: incidentId,
+    title: titled(first(record, ['title', 'name', 'message', 'summary', 'description'], text)),
     status: first(record, ['status', 'state'], text),
     impact: first(record, ['impact', 'severity', 'level'], text),
-    monitorId: first(record, ['monitor_id', 'monitorId', 'component_id'], id) ?? nested,
+    monitorId,
     startedAt: first(record, ['started_at', 'created_at', 'start_time', 'startedAt', 'createdAt'], timestamp),
     updatedAt: first(record, ['updated_at', 'updatedAt'], timestamp),
   }
 }
 
-function readIncidents(value: unknown): Incident[] {
+function readIncidents(value: unknown, untrusted: Untrusted): Incident[] {
   if (!Array.isArray(value)) return []
   const incidents: Incident[] = []
   for (const item of value.slice(0, MAX_INCIDENTS)) {
-    const incident = readIncident(item)
+    const incident = readIncident(item, untrusted)
     if (incident) incidents.push(incident)
   }
   return incidents
 }
 
-export function readStatus(data: { status: Record<string, unknown>; [key: string]: unknown }): StatusData {
+export function readStatus(
+  data: { status: Record<string, unknown>; [key: string]: unknown },
+  untrusted: Untrusted,
+): StatusData {
   const { status } = data
   const incidents = data.active_incidents
   return {
@@ -157,7 +171,7 @@ export function readStatus(data: { status: Record<string, unknown>; [key: string
     },
     uptimePercentage: percentage(status.uptime_percentage),
     activeIncidents: Array.isArray(incidents) ? incidents.length : undefined,
-    incidents: readIncidents(incidents),
+    incidents: readIncidents(incidents, untrusted),
     upstreamTime: timestamp(data.timestamp),
   }
 }
@@ -176,26 +190,42 @@ export interface Monitor {
 }
 
 export interface MonitorsData {
+  /** Each id once: the first item with it (the same rule in every output). */
   readonly monitors: readonly Monitor[]
-  /** Items that could not be read (no usable id, not an object) and were left out. */
+  /** Items that could not be read (not an object, no usable id, the key in the id) and were left out. */
   readonly skipped: number
+  /** Items left out because an earlier one had the same id. */
+  readonly duplicates: number
 }
 
-/** Items are checked one by one: an unreadable one is left out, not the whole list. */
-export function readMonitors(items: readonly unknown[]): MonitorsData {
+/**
+ * Items are checked one by one: an unreadable one is left out, not the whole
+ * list. A name is upstream text bound for responses, so it goes through
+ * `untrusted.text` here, once per poll; an id is published as it is, so one
+ * that holds the key is refused rather than cut.
+ */
+export function readMonitors(items: readonly unknown[], untrusted: Untrusted): MonitorsData {
   const monitors: Monitor[] = []
+  const seen = new Set<string>()
+  let skipped = 0
   for (const item of items) {
     const monitorId = isMonitorItem(item) ? id(item.id) : undefined
-    if (monitorId === undefined) continue
+    if (monitorId === undefined || untrusted.holdsKey(monitorId)) {
+      skipped++
+      continue
+    }
+    if (seen.has(monitorId)) continue
+    seen.add(monitorId)
     const record = item as Record<string, unknown>
+    const name = text(record.name)
     monitors.push({
       id: monitorId,
-      name: text(record.name) ?? `monitor ${monitorId}`,
+      name: (name === undefined ? '' : untrusted.text(name)) || `monitor ${monitorId}`,
       status: text(record.status),
       active: flag(record.is_active),
       createdAt: timestamp(record.created_at),
       updatedAt: timestamp(record.updated_at),
     })
   }
-  return { monitors, skipped: items.length - monitors.length }
+  return { monitors, skipped, duplicates: items.length - skipped - monitors.length }
 }

@@ -25,6 +25,7 @@ const MONITORS: MonitorsData = {
     },
   ],
   skipped: 0,
+  duplicates: 0,
 }
 
 const statusRecord: SharedRecord<'status'> = {

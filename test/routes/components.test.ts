@@ -221,3 +221,40 @@ describe('Last-Modified of a component badge', () => {
     }
   })
 })
+
+describe('monitors listed twice under one id', () => {
+  it('show the first of them in every output, and list it once', async () => {
+    upstream.state.monitors = [
+      { id: 1, name: 'First', type: 'https', target: 'https://10.0.0.1/', status: 'up', is_active: 1 },
+      { id: 2, name: 'Other', type: 'https', target: 'https://10.0.0.2/', status: 'up', is_active: 1 },
+      { id: '1', name: 'Second', type: 'https', target: 'https://10.0.0.9/', status: 'down', is_active: 1 },
+      { id: ' 1 ', name: 'Third', type: 'https', target: 'https://10.0.0.9/', status: 'paused', is_active: 1 },
+    ]
+    const built = await buildTestApp({ upstream, env: { PUBLIC_COMPONENTS: '*' } })
+    const { app } = built
+    await app.ready()
+    await firstPolls(app)
+    try {
+      expect((await app.inject('/components.json')).json()).toMatchObject({
+        components: [
+          { id: '1', name: 'First', status: 'up' },
+          { id: '2', name: 'Other', status: 'up' },
+        ],
+      })
+      expect(svgFacts((await app.inject('/components/1/badge.svg')).body).texts).toEqual(['First', 'up'])
+      expect((await app.inject('/components/1/badge.json')).json()).toMatchObject({ name: 'First', status: 'up' })
+      expect((await app.inject('/components/1/badge.shields.json')).json()).toMatchObject({
+        label: 'First',
+        message: 'up',
+      })
+      const page = (await app.inject('/')).body
+      expect(page).toContain('alt="First"')
+      expect(page).not.toMatch(/Second|Third/)
+      expect(page.match(/<code>1<\/code>/g)).toHaveLength(1)
+      // The poll's log line says how many were left out.
+      expect(built.records().find((r) => r.msg === 'poll monitors: ok')).toMatchObject({ duplicateMonitors: 2 })
+    } finally {
+      await app.close()
+    }
+  })
+})

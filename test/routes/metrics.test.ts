@@ -12,7 +12,7 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`)
   for (const line of text.split('\n')) {
     if (!line.startsWith(name)) continue
-    const match = /^([a-z_]+)(?:\{(.*)\})? (\S+)$/.exec(line)
+    const match = /^([a-z_][a-z0-9_]*)(?:\{(.*)\})? (\S+)$/.exec(line)
     if (!match || match[1] !== name) continue
     const have = (match[2] ?? '').split(',')
     if (wanted.every((label) => have.includes(label))) return Number(match[3])
@@ -34,6 +34,26 @@ describe('GET /metrics', () => {
     expect(response.headers['cache-control']).toBe('no-store')
     expect(response.body).toContain('process_cpu_user_seconds_total')
     expect(response.body).toContain('nodejs_eventloop_lag_seconds')
+  })
+
+  it('tells the event-loop delay since the last scrape, and the connections open and dropped', async () => {
+    const app = await ready()
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    const address = app.server.address()
+    const port = typeof address === 'object' && address ? address.port : 0
+    await scrape(app)
+    // Blocks the event loop for 120 ms: its p99 delay is seen at the next scrape.
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const until = performance.now() + 120
+    while (performance.now() < until);
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const response = await fetch(`http://127.0.0.1:${port}/metrics`)
+    const text = await response.text()
+    expect(sample(text, 'nodejs_eventloop_lag_max_seconds')).toBeGreaterThanOrEqual(0.1)
+    expect(sample(text, 'nodejs_eventloop_lag_p99_seconds')).toBeGreaterThanOrEqual(0.1)
+    expect(sample(text, 'badge_proxy_open_connections')).toBeGreaterThanOrEqual(1)
+    expect(text).toContain('badge_proxy_connections_dropped_total{reason="send_timeout"} 0')
+    expect(text).toContain('badge_proxy_connections_dropped_total{reason="at_capacity"} 0')
   })
 
   it('sees the counters move', async () => {

@@ -165,6 +165,26 @@ describe('the badge routes', () => {
     })
   })
 
+  it('with STALE_IF_ERROR_SECONDS=0, say unknown as soon as the poll due at the TTL fails, never stale', async () => {
+    // A budget that lets polls keep to a 5 s TTL (the default would pace them to 15 s).
+    const app = await ready('degraded', {
+      CACHE_TTL_SECONDS: '5',
+      STALE_IF_ERROR_SECONDS: '0',
+      UPSTREAM_MAX_PER_HOUR: '2000',
+    })
+    const t0 = now
+    // The poll due at the TTL is under way: the badge holds, for at most UPSTREAM_TIMEOUT_MS.
+    now = t0 + 5_000 + 1
+    expect((await app.inject('/badge.json')).json()).toMatchObject({ status: 'degraded', stale: false })
+    now = t0 + 5_000 + 5_000
+    expect((await app.inject('/badge.json')).json()).toMatchObject({ status: 'degraded', stale: false })
+    now = t0 + 5_000 + 200
+    upstream.override('/status', { status: 500, body: { success: false, error: 'Database error' } })
+    await app.poller.refresh('status')
+    expect((await app.inject('/badge.json')).json()).toMatchObject({ status: 'unknown', stale: true })
+    expect(svgFacts((await app.inject('/badge.svg')).body).texts).toEqual(['status', 'unknown'])
+  })
+
   it('keep every upstream fault away from the badge', async () => {
     const app = await ready()
     const faults: SimReply[] = [

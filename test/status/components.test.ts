@@ -11,6 +11,7 @@ const DATA: MonitorsData = {
     { id: '3', name: 'Queue', status: 'up', active: false },
   ],
   skipped: 0,
+  duplicates: 0,
 }
 /** What the catalog reads of a snapshot: the monitors' view and their index. */
 const view = (data: MonitorsData | undefined, last = data): Snapshot =>
@@ -87,6 +88,7 @@ describe('createComponentCatalog', () => {
     const twice = view({
       monitors: [...DATA.monitors, { id: '1', name: 'Web again', status: 'down', active: true }],
       skipped: 0,
+      duplicates: 0,
     })
     expect(catalog.list(twice).map((c) => c.id)).toEqual(['1', '2', '3'])
     expect(catalog.lookup(twice, '1')).toEqual({ kind: 'found', component: { id: '1', name: 'Web', state: 'up' } })

@@ -20,7 +20,11 @@ const STATUS: StatusData = {
   incidents: [],
   upstreamTime: undefined,
 }
-const MONITORS: MonitorsData = { monitors: [{ id: '1', name: 'Web', status: 'up', active: true }], skipped: 0 }
+const MONITORS: MonitorsData = {
+  monitors: [{ id: '1', name: 'Web', status: 'up', active: true }],
+  skipped: 0,
+  duplicates: 0,
+}
 
 type Answer<T> = (signal?: AbortSignal) => Promise<T>
 

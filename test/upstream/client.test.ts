@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Simulator } from '../../src/dev/simulator.js'
+import { startSimulator, type SimReply, type Simulator } from '../../src/dev/simulator.js'
 import {
   UpstreamInvalidResponseError,
   UpstreamRateLimitedError,
@@ -271,6 +271,60 @@ describe('failures map to named errors', () => {
   it('a refused connection: unavailable', async () => {
     const err = await failure(clientFor(await refusedUrl()).fetchStatus())
     expect(err).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', message: 'request failed: ECONNREFUSED' })
+  })
+
+  it('a UTF-8 byte order mark before the JSON is tolerated', async () => {
+    const json = JSON.stringify({ success: true, data: { status: { total: 3, up: 3, down: 0 } } })
+    for (const contentType of ['application/json', 'text/html; charset=UTF-8']) {
+      upstream.enqueue('/status', { headers: { 'content-type': contentType }, body: `\ufeff${json}` })
+      expect((await client.fetchStatus()).counts.total, contentType).toBe(3)
+    }
+  })
+
+  it('JSON nested past 64 levels: invalid response, never parsed, never an internal error', async () => {
+    const deep = `{"success":false,"error":${'['.repeat(500_000)}${']'.repeat(500_000)}}`
+    for (const reply of [{ body: deep }, { status: 500, body: deep }]) {
+      const err = await statusError(reply)
+      expect(err).toBeInstanceOf(reply.status ? UpstreamUnavailableError : UpstreamInvalidResponseError)
+      if (!reply.status) expect(err.message).toBe('JSON nested deeper than 64 levels')
+    }
+    const ok = `{"success":true,"data":{"status":{"total":1},"extra":${'['.repeat(60)}${']'.repeat(60)}}}`
+    upstream.enqueue('/status', { body: ok })
+    expect((await client.fetchStatus()).counts.total).toBe(1)
+  })
+
+  it('an error that is not a string (nested, huge) is described briefly, never thrown on', async () => {
+    let nested: unknown = TEST_API_KEY
+    for (let i = 0; i < 20; i++) nested = { detail: [nested] }
+    const err = await statusError({ body: { success: false, error: nested } })
+    expect(err).toBeInstanceOf(UpstreamInvalidResponseError)
+    expect(err.message).toBe('reported an error: {"detail":[{"detail":[{...}]}]}')
+  })
+
+  it('scrubs the key in the forms the review found: a lowercased host, an encoded path, a JSON-escaped body', async () => {
+    const key = 'Key{^}AB"\\x'
+    const hostKey = 'KeyAB-9'
+    const replies: SimReply[] = [
+      { status: 302, headers: { location: `https://${hostKey}.example/` } },
+      { status: 302, headers: { location: `https://evil.example/login/${key}/next` } },
+      { status: 307, headers: { location: `/login/${encodeURIComponent(key)}` } },
+      { status: 500, body: { success: false, error: { detail: `bad ${key}` } } },
+      { body: { success: false, error: [`bad ${key}`] } },
+      { status: 200, headers: { 'content-type': `text/${key}` }, body: '<p>' },
+    ]
+    for (const [i, reply] of replies.entries()) {
+      const secret = i === 0 ? hostKey : key
+      const own = await startSimulator({ apiKey: secret })
+      try {
+        own.enqueue('/status', reply)
+        const err = await failure(clientFor(own.url, secret).fetchStatus())
+        const spellings = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]
+        for (const spelling of spellings) expect(err.message.toLowerCase()).not.toContain(spelling.toLowerCase())
+        expect(err.message).toMatch(/\[redacted\]|\(unreadable location\)/)
+      } finally {
+        await own.close()
+      }
+    }
   })
 
   it('a redirect is not followed, so the key goes nowhere else', async () => {

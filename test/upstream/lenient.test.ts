@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { count, flag, id, parseUpstreamTime, percentage, text, timestamp } from '../../src/upstream/lenient.js'
 import { isStatusEnvelope, readMonitors, readStatus } from '../../src/upstream/schema.js'
+import { createUntrusted } from '../../src/upstream/untrusted.js'
+import { TEST_API_KEY } from '../helper.js'
+
+const untrusted = createUntrusted(TEST_API_KEY)
 
 describe('lenient readers', () => {
   it.each([
@@ -82,11 +86,22 @@ describe('timestamps', () => {
 
 describe('readStatus', () => {
   it('reads the documented example', () => {
-    const data = readStatus({
-      status: { total: 5, up: 4, down: 1, pending: 0, paused: 0, overall_status: 'degraded', uptime_percentage: 80.0 },
-      active_incidents: [],
-      timestamp: '2026-02-07T12:00:00+00:00',
-    })
+    const data = readStatus(
+      {
+        status: {
+          total: 5,
+          up: 4,
+          down: 1,
+          pending: 0,
+          paused: 0,
+          overall_status: 'degraded',
+          uptime_percentage: 80.0,
+        },
+        active_incidents: [],
+        timestamp: '2026-02-07T12:00:00+00:00',
+      },
+      untrusted,
+    )
     expect(data).toEqual({
       overall: 'degraded',
       counts: { total: 5, up: 4, down: 1, pending: 0, paused: 0 },
@@ -98,18 +113,21 @@ describe('readStatus', () => {
   })
 
   it('reads PHP-style strings and ignores unknown fields', () => {
-    const data = readStatus({
-      status: {
-        total: '5',
-        up: '4',
-        down: '1',
-        overall_status: 'Partial Outage',
-        uptime_percentage: '80.0',
-        region: 'eu',
+    const data = readStatus(
+      {
+        status: {
+          total: '5',
+          up: '4',
+          down: '1',
+          overall_status: 'Partial Outage',
+          uptime_percentage: '80.0',
+          region: 'eu',
+        },
+        timestamp: '2026-02-07 12:00:00',
+        extra: { anything: true },
       },
-      timestamp: '2026-02-07 12:00:00',
-      extra: { anything: true },
-    })
+      untrusted,
+    )
     expect(data.counts).toEqual({ total: 5, up: 4, down: 1, pending: undefined, paused: undefined })
     expect(data.overall).toBe('Partial Outage')
     expect(data.uptimePercentage).toBe(80)
@@ -118,7 +136,7 @@ describe('readStatus', () => {
   })
 
   it('tolerates missing fields but not a missing status object', () => {
-    expect(readStatus({ status: {} }).counts.total).toBeUndefined()
+    expect(readStatus({ status: {} }, untrusted).counts.total).toBeUndefined()
     expect(isStatusEnvelope({ success: true, data: {} })).toBe(false)
     expect(isStatusEnvelope({ success: true, data: { status: 'up' } })).toBe(false)
     expect(isStatusEnvelope({ success: '1', data: { status: {} } })).toBe(true)
@@ -128,17 +146,20 @@ describe('readStatus', () => {
 
 describe('readMonitors', () => {
   it('keeps what badges need and drops target and type', () => {
-    const parsed = readMonitors([
-      {
-        id: '3',
-        name: 'DB',
-        type: 'tcp',
-        target: '10.0.0.3:5432',
-        status: 'down',
-        is_active: '1',
-        created_at: '2026-01-01 00:00:00',
-      },
-    ])
+    const parsed = readMonitors(
+      [
+        {
+          id: '3',
+          name: 'DB',
+          type: 'tcp',
+          target: '10.0.0.3:5432',
+          status: 'down',
+          is_active: '1',
+          created_at: '2026-01-01 00:00:00',
+        },
+      ],
+      untrusted,
+    )
     expect(parsed).toEqual({
       monitors: [
         {
@@ -151,16 +172,19 @@ describe('readMonitors', () => {
         },
       ],
       skipped: 0,
+      duplicates: 0,
     })
     expect(JSON.stringify(parsed)).not.toContain('10.0.0.3')
   })
 
   it('names a nameless monitor after its id', () => {
-    expect(readMonitors([{ id: 9 }]).monitors[0]?.name).toBe('monitor 9')
+    expect(readMonitors([{ id: 9 }], untrusted).monitors[0]?.name).toBe('monitor 9')
+    // A name of nothing but controls is no name either.
+    expect(readMonitors([{ id: 9, name: '\u0000\u0007' }], untrusted).monitors[0]?.name).toBe('monitor 9')
   })
 
   it('leaves out items without a usable id, counting them', () => {
-    expect(readMonitors([{ id: '../x' }, 'up', null, { name: 'no id' }, { id: 1 }])).toEqual({
+    expect(readMonitors([{ id: '../x' }, 'up', null, { name: 'no id' }, { id: 1 }], untrusted)).toEqual({
       monitors: [
         {
           id: '1',
@@ -172,28 +196,73 @@ describe('readMonitors', () => {
         },
       ],
       skipped: 4,
+      duplicates: 0,
     })
+  })
+
+  it('keeps the first of items with the same id, however the id was written', () => {
+    const parsed = readMonitors(
+      [
+        { id: 1, name: 'First', status: 'up' },
+        { id: '1', name: 'Second', status: 'down' },
+        { id: ' 1 ', name: 'Third', status: 'paused' },
+        { id: 2, name: 'Other', status: 'up' },
+      ],
+      untrusted,
+    )
+    expect(parsed.monitors.map((m) => [m.id, m.name])).toEqual([
+      ['1', 'First'],
+      ['2', 'Other'],
+    ])
+    expect(parsed).toMatchObject({ skipped: 0, duplicates: 2 })
+  })
+
+  it('refuses an id that holds the key (an id is published as it is), and cuts the key out of names', () => {
+    const key = 'AbC123xyz789'
+    const own = createUntrusted(key)
+    const parsed = readMonitors(
+      [
+        { id: key.toLowerCase(), name: 'probe' },
+        { id: `x_${key}`, name: 'probe' },
+        { id: 7, name: `the key is ${key}\u0000!` },
+      ],
+      own,
+    )
+    expect(parsed.monitors).toEqual([
+      {
+        id: '7',
+        name: 'the key is [redacted]!',
+        status: undefined,
+        active: undefined,
+        createdAt: undefined,
+        updatedAt: undefined,
+      },
+    ])
+    expect(parsed.skipped).toBe(2)
   })
 })
 
 describe('active incidents', () => {
   const status = { total: 1, up: 1, down: 0 }
   it('reads the usual spellings of each field, and a bare string as a title', () => {
-    const { incidents } = readStatus({
-      status,
-      active_incidents: [
-        {
-          id: 7,
-          title: 'Elevated latency',
-          status: 'identified',
-          severity: 'minor',
-          monitor_id: '2',
-          started_at: '2026-02-07 10:00:00',
-        },
-        { name: 'DNS outage', state: 'investigating', monitor: { id: 3 }, created_at: '2026-02-07T11:00:00Z' },
-        'Database failover',
-      ],
-    })
+    const { incidents } = readStatus(
+      {
+        status,
+        active_incidents: [
+          {
+            id: 7,
+            title: 'Elevated latency',
+            status: 'identified',
+            severity: 'minor',
+            monitor_id: '2',
+            started_at: '2026-02-07 10:00:00',
+          },
+          { name: 'DNS outage', state: 'investigating', monitor: { id: 3 }, created_at: '2026-02-07T11:00:00Z' },
+          'Database failover',
+        ],
+      },
+      untrusted,
+    )
     expect(incidents).toEqual([
       {
         id: '7',
@@ -225,11 +294,39 @@ describe('active incidents', () => {
     ])
   })
 
+  it('puts titles through the one sanitiser and leaves out incidents whose ids hold the key', () => {
+    const key = 'AbC123xyz789'
+    const own = createUntrusted(key)
+    const { incidents } = readStatus(
+      {
+        status,
+        active_incidents: [
+          { id: 1, title: `key ${key.toLowerCase()}\u0000 leaked\u202e` },
+          { id: 2, name: 'long '.repeat(100) },
+          `bare ${encodeURIComponent(key)}\u0007`,
+          { id: 3, title: '\u0000\u0001' },
+          { id: `x_${key}`, title: 'its id holds the key' },
+          { id: 4, monitor_id: key, title: 'its monitor id holds the key' },
+        ],
+      },
+      own,
+    )
+    expect(incidents.map((incident) => incident.title)).toEqual([
+      'key [redacted] leaked',
+      expect.stringMatching(/^(long ){39}long…$/),
+      'bare [redacted]',
+      undefined,
+    ])
+    expect(incidents.map((incident) => incident.id)).toEqual(['1', '2', undefined, '3'])
+    expect(incidents.every((incident) => (incident.title ?? '').length <= 200)).toBe(true)
+  })
+
   it('leaves out what is not an incident, and reads at most 100', () => {
-    expect(readStatus({ status, active_incidents: [null, 3, [], ''] }).incidents).toEqual([])
-    expect(readStatus({ status, active_incidents: 'none' }).incidents).toEqual([])
+    expect(readStatus({ status, active_incidents: [null, 3, [], ''] }, untrusted).incidents).toEqual([])
+    expect(readStatus({ status, active_incidents: 'none' }, untrusted).incidents).toEqual([])
     expect(
-      readStatus({ status, active_incidents: Array.from({ length: 500 }, (_, i) => `incident ${i}`) }).incidents,
+      readStatus({ status, active_incidents: Array.from({ length: 500 }, (_, i) => `incident ${i}`) }, untrusted)
+        .incidents,
     ).toHaveLength(100)
   })
 })
