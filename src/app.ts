@@ -5,12 +5,16 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { NO_STORE } from './badge/cache-policy.js'
 import { jsonFormat } from './badge/formats/json.js'
+import { PNG_SCALE, pngFormat } from './badge/formats/png.js'
 import { shieldsFormat } from './badge/formats/shields.js'
 import { svgFormat } from './badge/formats/svg.js'
 import { createBadgeRegistry } from './badge/registry.js'
+import { createLogos } from './badge/logos/logos.js'
+import { createRasteriser } from './badge/raster.js'
 import { lazySerializerCompiler } from './badge/serializer.js'
 import { componentSubject } from './badge/subjects/component.js'
 import { overallSubject } from './badge/subjects/overall.js'
+import { rollupSubject } from './badge/subjects/rollup.js'
 import { uptimeSubject } from './badge/subjects/uptime.js'
 import type { Config } from './config.js'
 import { USER_AGENT, VERSION } from './config/version.js'
@@ -18,7 +22,7 @@ import { eventRoutes } from './events/route.js'
 import { statusEvents } from './events/status-event.js'
 import { createResponder } from './http/responder.js'
 import { corsOptions, HELMET_OPTIONS } from './http/security.js'
-import { createAdmission, createVariantCache } from './http/variants.js'
+import { createAdmission, createRateAdmission, createVariantCache } from './http/variants.js'
 import { landingRoutes } from './landing/route.js'
 import { createLogger } from './observability/logger.js'
 import { createMetrics } from './observability/metrics.js'
@@ -49,11 +53,13 @@ export interface AppDeps {
 
 /**
  * The memory the prepared answers may hold, in bytes, by cache. Their sum
- * (22.25 MiB) is the README's bound; nothing else grows with requests.
+ * (30.25 MiB) is the README's bound; nothing else grows with requests.
  */
 export const CACHE_BOUNDS = {
   /** Badges by variant: subject, parameters, format. */
   badges: 8 * 1024 * 1024,
+  /** PNG badges by variant (a few KB each: about 2000 of them). */
+  rasters: 8 * 1024 * 1024,
   /** Error answers: format × reason × style × label, a few hundred at most. */
   errors: 256 * 1024,
   /** /components.json in its encodings (the upstream's answers are capped at 1 MiB each). */
@@ -69,14 +75,23 @@ export const CACHE_BOUNDS = {
  * (http/variants.ts, createAdmission): far above what pages that embed
  * badges need, far below what churns the heap.
  */
-export const ADMISSIONS_PER_SECOND = { badges: 50, originPages: 5 } as const
+export const ADMISSIONS_PER_SECOND = { badges: 50, rasters: 20, originPages: 5 } as const
+
+/**
+ * PNG renders (src/badge/raster.ts): as many at once as the machine has
+ * cores to spare (each runs on a thread of libuv's pool), a short queue, and
+ * an answer within 2 seconds (GitHub's camo waits about 4).
+ */
+export const RASTER_LIMITS = { maxInFlight: 2, maxQueued: 32, timeoutMs: 2000 } as const
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The service's logger (pino): Fastify itself has none. */
     logger: Logger
     /** The prepared answers, by cache: tests and metrics read their stats. */
-    caches: Readonly<Record<'badges' | 'errors' | 'documents' | 'pages', ReturnType<typeof createVariantCache>>>
+    caches: Readonly<
+      Record<'badges' | 'rasters' | 'errors' | 'documents' | 'pages', ReturnType<typeof createVariantCache>>
+    >
   }
 }
 
@@ -109,6 +124,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       maxBytes: CACHE_BOUNDS.badges,
       admission: createAdmission(ADMISSIONS_PER_SECOND.badges),
     }),
+    rasters: createVariantCache({
+      maxBytes: CACHE_BOUNDS.rasters,
+      admission: createRateAdmission(ADMISSIONS_PER_SECOND.rasters),
+    }),
     errors: createVariantCache({ maxBytes: CACHE_BOUNDS.errors }),
     documents: createVariantCache({ maxBytes: CACHE_BOUNDS.documents }),
     pages: createVariantCache({ maxBytes: CACHE_BOUNDS.pages }),
@@ -139,13 +158,24 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const send = createResponder({ closing: () => closing(), counts })
   const catalog = createComponentCatalog(config.publicComponents)
   const incidents = createIncidentCatalog(config.publicIncidents, catalog)
-  const overall = overallSubject(config.badgeLabel, incidents)
+  const overall = overallSubject(config.badgeLabel, incidents, config.badgeWords)
   const registry = createBadgeRegistry({
-    subjects: [overall, uptimeSubject, componentSubject(catalog)],
-    formats: [svgFormat, jsonFormat, shieldsFormat],
-    context: { cachePolicy },
+    subjects: [
+      overall,
+      uptimeSubject,
+      rollupSubject(catalog, config.badgeLabel, config.badgeWords),
+      componentSubject(catalog, config.badgeWords),
+    ],
+    formats: [svgFormat, pngFormat, jsonFormat, shieldsFormat],
+    context: {
+      cachePolicy,
+      // Both load what they need on first use: no memory for a service whose badges have no logo or PNG.
+      logos: createLogos(),
+      rasteriser: createRasteriser({ ...RASTER_LIMITS, scale: PNG_SCALE }),
+    },
     store: snapshots,
     variants: caches.badges,
+    rasters: caches.rasters,
     errors: caches.errors,
     send,
     logger,

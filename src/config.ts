@@ -5,11 +5,15 @@ import {
   httpUrl,
   listenHost,
   publicComponents,
+  stateValues,
   trustProxy,
   type PublicComponents,
   type Read,
 } from './config/fields.js'
 import { Secret } from './config/secret.js'
+import { COLOR_PATTERN, normalColor } from './badge/colors.js'
+import { MAX_LABEL_LENGTH, TEXT_PATTERN } from './badge/query.js'
+import { FACE_STATES, type StateWords } from './badge/states.js'
 
 export const DEFAULT_API_URL = 'https://faciotech.com/modules/addons/faciotech_monitor/api.php'
 /** The vendor's documented budget per key: about 1000 requests an hour. */
@@ -34,6 +38,8 @@ export interface Config {
   readonly staleIfErrorSeconds: number
   readonly upstreamTimeoutMs: number
   readonly badgeLabel: string
+  /** BADGE_MESSAGES and BADGE_COLORS: every status badge's words and colours per state, where set. */
+  readonly badgeWords: StateWords
   readonly badgeMaxAgeSeconds: number
   readonly logLevel: (typeof LOG_LEVELS)[number]
   readonly shutdownDrainSeconds: number
@@ -91,6 +97,8 @@ const ENV_SCHEMA = {
     STALE_IF_ERROR_SECONDS: integer(1800, 0, 604800),
     UPSTREAM_TIMEOUT_MS: integer(5000, 100, 60000),
     BADGE_LABEL: { type: 'string', maxLength: 64, default: 'status' },
+    BADGE_MESSAGES: { type: 'string', maxLength: 4096, default: '' },
+    BADGE_COLORS: { type: 'string', maxLength: 4096, default: '' },
     BADGE_MAX_AGE_SECONDS: integer(60, 0, 86400),
     SHUTDOWN_DRAIN_SECONDS: integer(2, 0, 5),
     PUBLIC_COMPONENTS: { type: 'string', default: '' },
@@ -127,6 +135,8 @@ const integerMessage = (name: VariableName) => {
 const MESSAGES: Partial<Record<VariableName, string>> = {
   MONITOR_API_KEY: 'MONITOR_API_KEY must be printable ASCII without spaces',
   BADGE_LABEL: 'BADGE_LABEL must be at most 64 characters',
+  BADGE_MESSAGES: 'BADGE_MESSAGES must be at most 4096 characters',
+  BADGE_COLORS: 'BADGE_COLORS must be at most 4096 characters',
   METRICS_ENABLED: 'METRICS_ENABLED must be true or false',
   METRICS_TOKEN: 'METRICS_TOKEN must be printable ASCII without spaces',
   STATUS_PAGE_NAME: 'STATUS_PAGE_NAME must be at most 100 characters, without control characters',
@@ -194,6 +204,26 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const visible = take(publicComponents(text('PUBLIC_COMPONENTS')))
   const proxies = take(trustProxy(text('TRUST_PROXY')))
   const origins = take(corsOrigins(text('CORS_ORIGINS')))
+  const textRule = new RegExp(TEXT_PATTERN)
+  const colorRule = new RegExp(COLOR_PATTERN)
+  const messages = take(
+    stateValues(
+      'BADGE_MESSAGES',
+      text('BADGE_MESSAGES'),
+      FACE_STATES,
+      (value) => value !== '' && Array.from(value).length <= MAX_LABEL_LENGTH && textRule.test(value),
+      `1 to ${MAX_LABEL_LENGTH} characters without control characters`,
+    ),
+  )
+  const colors = take(
+    stateValues(
+      'BADGE_COLORS',
+      text('BADGE_COLORS'),
+      FACE_STATES,
+      (value) => colorRule.test(value),
+      'a colour name (brightgreen, red…) or hex (ff8800)',
+    ),
+  )
 
   if (
     problems.length > 0 ||
@@ -202,7 +232,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     host === undefined ||
     visible === undefined ||
     proxies === undefined ||
-    origins === undefined
+    origins === undefined ||
+    messages === undefined ||
+    colors === undefined
   ) {
     throw new ConfigError([...new Set(problems)])
   }
@@ -215,6 +247,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     staleIfErrorSeconds: e.STALE_IF_ERROR_SECONDS,
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     badgeLabel: e.BADGE_LABEL,
+    badgeWords: {
+      messages,
+      colors: Object.fromEntries(Object.entries(colors).map(([state, color]) => [state, normalColor(color)])),
+    },
     badgeMaxAgeSeconds: Math.min(e.BADGE_MAX_AGE_SECONDS, e.CACHE_TTL_SECONDS),
     logLevel: e.LOG_LEVEL,
     shutdownDrainSeconds: e.SHUTDOWN_DRAIN_SECONDS,

@@ -16,3 +16,37 @@ export const BADGE_COLORS = {
 } as const
 
 export type BadgeColor = keyof typeof BADGE_COLORS
+
+/** The other names badge-maker takes (its lib/color.js), and the colour each stands for. */
+export const COLOR_ALIASES: Readonly<Record<string, BadgeColor>> = {
+  gray: 'grey',
+  lightgray: 'lightgrey',
+  critical: 'red',
+  important: 'orange',
+  success: 'brightgreen',
+  informational: 'blue',
+  inactive: 'lightgrey',
+}
+
+/** badge-maker's colour names and the aliases it accepts. */
+export const COLOR_NAMES = [...Object.keys(BADGE_COLORS), ...Object.keys(COLOR_ALIASES)]
+
+/** A colour name, or 3/6-digit hex with or without "#" (sent as %23), as shields.io takes it. */
+export const COLOR_PATTERN = `^(#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})|${COLOR_NAMES.join('|')})$`
+
+const HEX = /^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/
+
+/** A colour as written (name, alias, hex with or without "#") in one form: a name, or "#" and lower-case hex. */
+export function normalColor(color: string): string {
+  const hex = HEX.exec(color)?.[1]
+  if (hex) return `#${hex.toLowerCase()}`
+  return COLOR_ALIASES[color] ?? color
+}
+
+/** A colour that COLOR_PATTERN accepts, as 6-digit CSS hex (JSON, SVG fills). */
+export function cssHex(color: string): string {
+  const normal = normalColor(color)
+  if (normal in BADGE_COLORS) return BADGE_COLORS[normal as BadgeColor]
+  const hex = normal.slice(1)
+  return hex.length === 3 ? `#${hex.replace(/./g, '$&$&')}` : normal
+}

@@ -72,8 +72,9 @@ function helmetHeaders(): Record<string, string> {
 const BASE = helmetHeaders()
 
 /** The security headers of each kind of prepared representation. */
-export const SECURITY_HEADERS: Readonly<Record<'json' | 'svg' | 'html', Readonly<Record<string, string>>>> = {
+export const SECURITY_HEADERS: Readonly<Record<'json' | 'svg' | 'png' | 'html', Readonly<Record<string, string>>>> = {
   json: BASE,
+  png: BASE,
   svg: { ...BASE, 'content-security-policy': SVG_CSP },
   html: { ...BASE, 'content-security-policy': LANDING_CSP },
 }
