@@ -103,6 +103,7 @@ export function createRasteriser(options: RasteriserOptions) {
 
   async function run(svg: string): Promise<Buffer> {
     const resvg = load()
+    const source = checked(svg)
     let timer: NodeJS.Timeout | undefined
     const deadline = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => {
@@ -113,7 +114,7 @@ export function createRasteriser(options: RasteriserOptions) {
     deadline.catch(() => undefined)
     try {
       await slot(deadline)
-      const work = resvg.renderAsync(checked(svg), renderOptions()).finally(release)
+      const work = resvg.renderAsync(source, renderOptions()).finally(release)
       const image = await Promise.race([work, deadline])
       rendered++
       return image.asPng()
