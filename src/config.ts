@@ -21,6 +21,8 @@ export const UPSTREAM_HOURLY_LIMIT = 1000
 /** Each poll reads GET /status and GET /monitors. */
 export const CALLS_PER_POLL = 2
 const MIN_TOKEN_LENGTH = 16
+/** BADGE_MESSAGES, BADGE_COLORS: six states, each value at most 64 characters percent-encoded, and room to spare. */
+const MAX_STATE_LIST_LENGTH = 4096
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 /** Printable ASCII without spaces: anything else cannot travel in a header. */
@@ -97,8 +99,8 @@ const ENV_SCHEMA = {
     STALE_IF_ERROR_SECONDS: integer(1800, 0, 604800),
     UPSTREAM_TIMEOUT_MS: integer(5000, 100, 60000),
     BADGE_LABEL: { type: 'string', maxLength: 64, default: 'status' },
-    BADGE_MESSAGES: { type: 'string', maxLength: 4096, default: '' },
-    BADGE_COLORS: { type: 'string', maxLength: 4096, default: '' },
+    BADGE_MESSAGES: { type: 'string', maxLength: MAX_STATE_LIST_LENGTH, default: '' },
+    BADGE_COLORS: { type: 'string', maxLength: MAX_STATE_LIST_LENGTH, default: '' },
     BADGE_MAX_AGE_SECONDS: integer(60, 0, 86400),
     SHUTDOWN_DRAIN_SECONDS: integer(2, 0, 5),
     PUBLIC_COMPONENTS: { type: 'string', default: '' },
@@ -206,24 +208,30 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const origins = take(corsOrigins(text('CORS_ORIGINS')))
   const textRule = new RegExp(TEXT_PATTERN)
   const colorRule = new RegExp(COLOR_PATTERN)
-  const messages = take(
-    stateValues(
-      'BADGE_MESSAGES',
-      text('BADGE_MESSAGES'),
-      FACE_STATES,
-      (value) => value !== '' && Array.from(value).length <= MAX_LABEL_LENGTH && textRule.test(value),
-      `1 to ${MAX_LABEL_LENGTH} characters without control characters`,
-    ),
-  )
-  const colors = take(
-    stateValues(
-      'BADGE_COLORS',
-      text('BADGE_COLORS'),
-      FACE_STATES,
-      (value) => colorRule.test(value),
-      'a colour name (brightgreen, red…) or hex (ff8800)',
-    ),
-  )
+  // Read only when the schema let them through (their length): one problem each.
+  const wordsOk = (name: VariableName) => text(name).length <= MAX_STATE_LIST_LENGTH
+  const messages = wordsOk('BADGE_MESSAGES')
+    ? take(
+        stateValues(
+          'BADGE_MESSAGES',
+          text('BADGE_MESSAGES'),
+          FACE_STATES,
+          (value) => value !== '' && Array.from(value).length <= MAX_LABEL_LENGTH && textRule.test(value),
+          `1 to ${MAX_LABEL_LENGTH} characters without control characters`,
+        ),
+      )
+    : undefined
+  const colors = wordsOk('BADGE_COLORS')
+    ? take(
+        stateValues(
+          'BADGE_COLORS',
+          text('BADGE_COLORS'),
+          FACE_STATES,
+          (value) => colorRule.test(value),
+          'a colour name (brightgreen, red…) or hex (ff8800)',
+        ),
+      )
+    : undefined
 
   if (
     problems.length > 0 ||

@@ -58,7 +58,15 @@ export function decodePng(png: Buffer): PngFacts {
       const up = y > 0 ? (pixels[(y - 1) * stride + x] ?? 0) : 0
       const corner = x >= 4 && y > 0 ? (pixels[(y - 1) * stride + x - 4] ?? 0) : 0
       const predicted =
-        filter === 0 ? 0 : filter === 1 ? left : filter === 2 ? up : filter === 3 ? (left + up) >> 1 : paeth(left, up, corner)
+        filter === 0
+          ? 0
+          : filter === 1
+            ? left
+            : filter === 2
+              ? up
+              : filter === 3
+                ? (left + up) >> 1
+                : paeth(left, up, corner)
       pixels[y * stride + x] = (value + predicted) & 0xff
     }
   }

@@ -36,17 +36,19 @@ export const COLOR_PATTERN = `^(#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})|${COLOR_NAMES.
 
 const HEX = /^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/
 
-/** A colour as written (name, alias, hex with or without "#") in one form: a name, or "#" and lower-case hex. */
+/**
+ * A colour as written (name, alias, hex with or without "#") in one form: a
+ * name, or "#" and six lower-case hex digits (so "F80" and "#ff8800" are one
+ * badge, one cache entry).
+ */
 export function normalColor(color: string): string {
-  const hex = HEX.exec(color)?.[1]
-  if (hex) return `#${hex.toLowerCase()}`
+  const hex = HEX.exec(color)?.[1]?.toLowerCase()
+  if (hex) return `#${hex.length === 3 ? hex.replace(/./g, '$&$&') : hex}`
   return COLOR_ALIASES[color] ?? color
 }
 
 /** A colour that COLOR_PATTERN accepts, as 6-digit CSS hex (JSON, SVG fills). */
 export function cssHex(color: string): string {
   const normal = normalColor(color)
-  if (normal in BADGE_COLORS) return BADGE_COLORS[normal as BadgeColor]
-  const hex = normal.slice(1)
-  return hex.length === 3 ? `#${hex.replace(/./g, '$&$&')}` : normal
+  return normal in BADGE_COLORS ? BADGE_COLORS[normal as BadgeColor] : normal
 }

@@ -41,7 +41,12 @@ describe('the rasteriser', () => {
 
   it('never rasterises an SVG that refers to a file or a URL', async () => {
     const rasteriser = createRasteriser({ maxInFlight: 1, maxQueued: 1, timeoutMs: 10_000, scale: 2 })
-    for (const href of ['file:///etc/passwd', '/etc/passwd', 'http://127.0.0.1:9/x.png', 'data:image/png;base64,AAAA']) {
+    for (const href of [
+      'file:///etc/passwd',
+      '/etc/passwd',
+      'http://127.0.0.1:9/x.png',
+      'data:image/png;base64,AAAA',
+    ]) {
       const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><image href="${href}" width="10" height="10"/></svg>`
       expect(() => rasteriser.renderNow(svg)).toThrow(/external reference/)
       await expect(rasteriser.render(href, svg)).rejects.toThrow(/external reference/)
