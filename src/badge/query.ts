@@ -15,10 +15,11 @@ export const MAX_LABEL_LENGTH = 64
 export const MAX_LOGO_BYTES = 8 * 1024
 export const DATA_LOGO_PREFIX = 'data:image/svg+xml;base64,'
 /**
- * A simple-icons slug (letters, digits, "_"), or an SVG as a base64 data URL.
- * A "+" arrives as a space unless it was sent as %2B: both are taken.
+ * A simple-icons slug (letters, digits, "_"), or an SVG as a base64 data URL;
+ * empty is no logo (as a form sends an empty field). A "+" arrives as a space
+ * unless it was sent as %2B: both are taken.
  */
-const LOGO_PATTERN = '^([A-Za-z0-9_]{1,64}|data:image/svg[+ ]xml;base64,[A-Za-z0-9+/ ]+={0,2})$'
+const LOGO_PATTERN = '^([A-Za-z0-9_]{0,64}|data:image/svg[+ ]xml;base64,[A-Za-z0-9+/ ]+={0,2})$'
 const MAX_LOGO_PARAMETER = DATA_LOGO_PREFIX.length + Math.ceil(MAX_LOGO_BYTES / 3) * 4
 
 const TEXT = { type: 'string', maxLength: MAX_LABEL_LENGTH, pattern: TEXT_PATTERN } as const
@@ -121,7 +122,7 @@ function stateWords(query: Query): { words: StateWords; key: string } {
 }
 
 function logoRequest(value: string | undefined): LogoRequest | undefined {
-  if (value === undefined) return undefined
+  if (value === undefined || value === '') return undefined
   if (!value.startsWith('data:')) {
     const slug = value.toLowerCase()
     return { kind: 'icon', slug, key: slug }
