@@ -207,6 +207,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   app.decorate('caches', caches)
   app.decorate('logger', logger)
   logRequests(app, logger)
+  registry.addSchemas(app)
 
   // Badges and pages carry their security headers with their prepared bytes,
   // so no hook runs on them; CORS is for the JSON; the probes get

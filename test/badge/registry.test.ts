@@ -89,6 +89,7 @@ async function appWith(...subjects: readonly Subject[]) {
     logger: createLogger('silent'),
   })
   const app = Fastify()
+  registry.addSchemas(app)
   registry.register(app, 'images')
   registry.register(app, 'documents')
   apps.push(app)

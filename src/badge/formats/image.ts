@@ -14,7 +14,7 @@ import type { Badge, Subject } from '../subject.js'
 import { DARK_LABEL_COLOR, themed } from '../themes.js'
 
 /** The query schema of a subject's image routes (.svg, .png). */
-export const imageQuery = (subject: Subject) => querySchema(IMAGE_QUERY_PROPERTIES, subject.query)
+export const imageQuery = (subject: Subject) => querySchema('badge-image-query', IMAGE_QUERY_PROPERTIES, subject.query)
 
 /** An image route's options: its validated query in canonical form, or why it failed. */
 export function imageOptions(request: FastifyRequest): BadgeOptions | BadgeError {
