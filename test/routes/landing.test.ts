@@ -56,7 +56,8 @@ describe('GET /', () => {
     // The builder: a form that works without script, the origin in a data attribute, the script in the page.
     expect(page).toMatch(/<form id="builder" method="get" action="badge.svg" data-base="http:\/\/status.example.com"/)
     expect(page).toContain(`<script>${BUILDER_SCRIPT}</script>`)
-    expect(page.match(/<script/g)).toHaveLength(1)
+    // Its own, and the live updates'.
+    expect(page.match(/<script/g)).toHaveLength(2)
   })
 
   it('gives the <picture> snippet escaped for HTML', () => {

@@ -3,7 +3,7 @@ import type { BadgeError, Face } from '../faces.js'
 import {
   documentOptions,
   querySchema,
-  STATE_QUERY_PROPERTIES,
+  DOCUMENT_QUERY,
   validationReason,
   type DocumentOptions,
   type Query,
@@ -11,8 +11,7 @@ import {
 import type { Badge, Subject } from '../subject.js'
 
 /** The query schema of a subject's documents (.json, .shields.json): words and colours per state. */
-export const documentQuery = (subject: Subject) =>
-  querySchema('badge-document-query', STATE_QUERY_PROPERTIES, subject.query)
+export const documentQuery = (subject: Subject) => querySchema(DOCUMENT_QUERY, subject.query)
 
 /** A document route's options, or why they fail; `badId` is what a bad path parameter means in this format. */
 export function documentRouteOptions(request: FastifyRequest, badId: BadgeError): DocumentOptions | BadgeError {

@@ -1,20 +1,13 @@
 import type { FastifyRequest } from 'fastify'
 import type { Logos } from '../logos/logos.js'
 import type { BadgeError } from '../faces.js'
-import {
-  badgeOptions,
-  IMAGE_QUERY_PROPERTIES,
-  querySchema,
-  validationReason,
-  type BadgeOptions,
-  type Query,
-} from '../query.js'
+import { badgeOptions, IMAGE_QUERY, querySchema, validationReason, type BadgeOptions, type Query } from '../query.js'
 import type { BadgeSpec } from '../render.js'
 import type { Badge, Subject } from '../subject.js'
 import { DARK_LABEL_COLOR, themed } from '../themes.js'
 
 /** The query schema of a subject's image routes (.svg, .png). */
-export const imageQuery = (subject: Subject) => querySchema('badge-image-query', IMAGE_QUERY_PROPERTIES, subject.query)
+export const imageQuery = (subject: Subject) => querySchema(IMAGE_QUERY, subject.query)
 
 /** An image route's options: its validated query in canonical form, or why it failed. */
 export function imageOptions(request: FastifyRequest): BadgeOptions | BadgeError {
