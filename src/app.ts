@@ -18,7 +18,7 @@ import { rollupSubject } from './badge/subjects/rollup.js'
 import { uptimeSubject } from './badge/subjects/uptime.js'
 import type { Config } from './config.js'
 import { USER_AGENT, VERSION } from './config/version.js'
-import { eventRoutes } from './events/route.js'
+import { createLiveUpdates } from './events/route.js'
 import { statusEvents } from './events/status-event.js'
 import { createResponder } from './http/responder.js'
 import { corsOptions, HELMET_OPTIONS } from './http/security.js'
@@ -38,8 +38,10 @@ import { createIncidentCatalog } from './status/incidents.js'
 import { createStatuspageDocuments } from './statuspage/documents.js'
 import { statuspageRoutes } from './statuspage/routes.js'
 import { wireLifecycle } from './status/lifecycle.js'
+import { pollPlan } from './status/pacing.js'
 import { createPoller, type Clock } from './status/poller.js'
 import { createSnapshotStore } from './status/snapshot.js'
+import { createMemoryBudget, type UpstreamBudget } from './upstream/budget.js'
 import { createUpstreamClient, type UpstreamClient } from './upstream/client.js'
 
 export interface AppDeps {
@@ -49,6 +51,8 @@ export interface AppDeps {
   readonly client?: UpstreamClient
   readonly random?: () => number
   readonly firstPollWaitMs?: number
+  /** Replaces the in-memory upstream budget (one shared by a fleet, say). */
+  readonly budget?: UpstreamBudget
 }
 
 /**
@@ -84,6 +88,13 @@ export const ADMISSIONS_PER_SECOND = { badges: 50, rasters: 20, originPages: 5 }
  */
 export const RASTER_LIMITS = { maxInFlight: 2, maxQueued: 32, timeoutMs: 2000 } as const
 
+/**
+ * What POST /webhook may hold: a body while it is read (64 KiB, 413 past
+ * it), and the clients whose refused tokens are counted (about 1.1 MiB when
+ * full; the oldest are forgotten first).
+ */
+export const WEBHOOK_BOUNDS = { bodyBytes: 64 * 1024, refusedClients: 4096 } as const
+
 declare module 'fastify' {
   interface FastifyInstance {
     /** The service's logger (pino): Fastify itself has none. */
@@ -100,14 +111,19 @@ export type App = FastifyInstance
 /**
  * Builds the service; never listens (src/server.ts does). Data flows one
  * way: upstream client → poller (lru-cache) → snapshot store → prepared
- * representations → routes. Registration order: the four route scopes
- * (images, pages, documents with CORS, probes with helmet and caching),
- * then the root's not-found and error handlers.
+ * representations → routes. Every upstream call spends one budget. Registration order: the four route scopes
+ * (images, pages, documents with CORS, probes with helmet and caching, and
+ * the webhook when WEBHOOK_TOKEN is set), then the root's not-found and
+ * error handlers.
  */
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App> {
   const clock = deps.clock ?? { now: Date.now }
   const startedAt = clock.now()
-  const ttlMs = config.cacheTtlSeconds * 1000
+  // The real poll interval: the TTL, or longer when polls alone would overspend the budget.
+  const ttlMs = pollPlan(config).everySeconds * 1000
+  const budget =
+    deps.budget ??
+    createMemoryBudget({ perMinute: config.upstreamMaxPerMinute, perHour: config.upstreamMaxPerHour }, clock)
   const logger: Logger = deps.logger ?? createLogger(config.logLevel)
   const cachePolicy = { maxAgeSeconds: config.badgeMaxAgeSeconds, staleIfErrorSeconds: config.staleIfErrorSeconds }
 
@@ -118,6 +134,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       apiKey: config.apiKey,
       timeoutMs: config.upstreamTimeoutMs,
       userAgent: USER_AGENT,
+      rateLimitRemaining: (remaining, endpoint) => {
+        poller.noteRemaining(remaining)
+        metrics?.observeRemaining(endpoint, remaining)
+      },
     })
   const caches = {
     badges: createVariantCache({
@@ -134,15 +154,23 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   }
   const counts = config.metricsEnabled ? createResponseCounts() : NO_COUNTS
   const metrics = config.metricsEnabled
-    ? createMetrics({ poller: () => poller, counts, caches: Object.values(caches), clock })
+    ? createMetrics({
+        poller: () => poller,
+        counts,
+        caches: Object.values(caches),
+        budget,
+        liveUpdates: () => liveUpdates.stats(),
+        clock,
+      })
     : undefined
   const poller = createPoller({
     client,
+    budget,
     ttlMs,
     log: logger.child({ component: 'poller' }),
     clock,
     ...(deps.random && { random: deps.random }),
-    ...(metrics && { observe: metrics.observePoll }),
+    ...(metrics && { observe: metrics.observePoll, delayed: metrics.observeBudgetDelay }),
     settled: () => {
       snapshots.update()
     },
@@ -182,6 +210,22 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     label: config.badgeLabel,
   })
   const fallbacks = createFallbacks(registry, send, logger)
+  const liveUpdates = createLiveUpdates({
+    store: snapshots,
+    event: statusEvents(overall, jsonFormat(overall, { cachePolicy })),
+    maxClients: config.eventsMaxClients,
+    maxPerClient: config.eventsMaxPerClient,
+  })
+  // Loaded only when the webhook is on.
+  const webhook = config.webhookTokens
+    ? (await import('./webhook/receiver.js')).createWebhookReceiver({
+        poller,
+        intervalMs: config.webhookMinIntervalSeconds * 1000,
+        clock,
+        log: logger.child({ component: 'webhook' }),
+        ...(metrics && { observe: metrics.observeRefresh }),
+      })
+    : undefined
 
   const app = Fastify({
     // No logger for Fastify itself: it would make a child logger per request
@@ -207,10 +251,19 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   app.setSerializerCompiler(lazySerializerCompiler)
   const lifecycle = wireLifecycle(app, poller, snapshots)
   closing = lifecycle.isClosing
+  // The streams end when shutdown begins, inside the drain.
+  lifecycle.onShutdown(() => {
+    liveUpdates.close()
+  })
   app.decorate('caches', caches)
   app.decorate('logger', logger)
   logRequests(app, logger)
   registry.addSchemas(app)
+  if (webhook) {
+    app.addHook('onClose', async function stopWebhookRefreshes() {
+      webhook.close()
+    })
+  }
 
   // Badges and pages carry their security headers with their prepared bytes,
   // so no hook runs on them; CORS is for the JSON; the probes get
@@ -248,13 +301,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       documents: caches.documents,
       send,
     })
-    await scope.register(eventRoutes, {
-      store: snapshots,
-      event: statusEvents(overall, jsonFormat(overall, { cachePolicy })),
-      maxClients: config.eventsMaxClients,
-      maxPerClient: config.eventsMaxPerClient,
-      onShutdown: lifecycle.onShutdown,
-    })
+    liveUpdates.register(scope)
   })
   await app.register(async function probes(scope) {
     await scope.register(fastifyCaching, { privacy: NO_STORE })
@@ -265,8 +312,26 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
         done()
       })
     }
-    await scope.register(healthRoutes, { poller, clock, ttlMs, startedAt, isClosing: closing })
+    await scope.register(healthRoutes, {
+      poller,
+      budget,
+      clock,
+      ttlMs,
+      startedAt,
+      lastWebhook: webhook && (() => webhook.last()),
+      isClosing: closing,
+    })
     if (metrics) await scope.register(metricsRoutes, { metrics, token: config.metricsToken })
+    if (webhook && config.webhookTokens) {
+      await scope.register((await import('./routes/webhook.js')).webhookRoutes, {
+        tokens: config.webhookTokens,
+        receiver: webhook,
+        clock,
+        bounds: WEBHOOK_BOUNDS,
+        log: logger,
+        ...(metrics && { observe: metrics.observeWebhook }),
+      })
+    }
   })
   fallbacks.install(app)
   return app

@@ -7,6 +7,7 @@ import {
   publicComponents,
   stateValues,
   trustProxy,
+  webhookTokens,
   type PublicComponents,
   type Read,
 } from './config/fields.js'
@@ -14,12 +15,9 @@ import { Secret } from './config/secret.js'
 import { COLOR_PATTERN, normalColor } from './badge/colors.js'
 import { MAX_LABEL_LENGTH, TEXT_PATTERN } from './badge/query.js'
 import { FACE_STATES, type StateWords } from './badge/states.js'
+import { pollPlan } from './status/pacing.js'
 
 export const DEFAULT_API_URL = 'https://faciotech.com/modules/addons/faciotech_monitor/api.php'
-/** The vendor's documented budget per key: about 1000 requests an hour. */
-export const UPSTREAM_HOURLY_LIMIT = 1000
-/** Each poll reads GET /status and GET /monitors. */
-export const CALLS_PER_POLL = 2
 const MIN_TOKEN_LENGTH = 16
 /** BADGE_MESSAGES, BADGE_COLORS: six states, each value at most 64 characters percent-encoded, and room to spare. */
 const MAX_STATE_LIST_LENGTH = 4096
@@ -64,6 +62,14 @@ export interface Config {
   /** Live-update streams (GET /events) at most, in all and from one client address. */
   readonly eventsMaxClients: number
   readonly eventsMaxPerClient: number
+  /** Upstream calls allowed in any 60 s span (every call: polls, retries, webhook refreshes). */
+  readonly upstreamMaxPerMinute: number
+  /** Upstream calls allowed in any 3600 s span. */
+  readonly upstreamMaxPerHour: number
+  /** POST /webhook accepts any of these (two while one is rotated); undefined: no webhook route. */
+  readonly webhookTokens: readonly Secret[] | undefined
+  /** Webhook refreshes of a resource start at least this far apart. */
+  readonly webhookMinIntervalSeconds: number
 }
 
 export class ConfigError extends Error {
@@ -113,6 +119,10 @@ const ENV_SCHEMA = {
     PUBLIC_INCIDENTS: { type: 'string', enum: ['true', 'false'], default: 'false' },
     EVENTS_MAX_CLIENTS: integer(1000, 0, 10000),
     EVENTS_MAX_PER_CLIENT: integer(10, 1, 1000),
+    UPSTREAM_MAX_PER_MINUTE: integer(30, 1, Number.MAX_SAFE_INTEGER),
+    UPSTREAM_MAX_PER_HOUR: integer(500, 1, Number.MAX_SAFE_INTEGER),
+    WEBHOOK_TOKEN: { type: 'string' },
+    WEBHOOK_MIN_INTERVAL_SECONDS: integer(10, 1, 3600),
     LOG_LEVEL: { type: 'string', enum: LOG_LEVELS, default: 'info' },
   },
 } as const
@@ -143,6 +153,9 @@ const MESSAGES: Partial<Record<VariableName, string>> = {
   METRICS_TOKEN: 'METRICS_TOKEN must be printable ASCII without spaces',
   STATUS_PAGE_NAME: 'STATUS_PAGE_NAME must be at most 100 characters, without control characters',
   PUBLIC_INCIDENTS: 'PUBLIC_INCIDENTS must be true or false',
+  // Any positive whole number: a key with a higher limit can be given more.
+  UPSTREAM_MAX_PER_MINUTE: 'UPSTREAM_MAX_PER_MINUTE must be a positive whole number (calls in any 60 s)',
+  UPSTREAM_MAX_PER_HOUR: 'UPSTREAM_MAX_PER_HOUR must be a positive whole number (calls in any 3600 s)',
   LOG_LEVEL: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`,
 }
 const REQUIRED_MESSAGES: Partial<Record<VariableName, string>> = {
@@ -232,6 +245,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
         ),
       )
     : undefined
+  const hookTokens = present.WEBHOOK_TOKEN === undefined ? [] : take(webhookTokens(present.WEBHOOK_TOKEN))
 
   if (
     problems.length > 0 ||
@@ -242,7 +256,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     proxies === undefined ||
     origins === undefined ||
     messages === undefined ||
-    colors === undefined
+    colors === undefined ||
+    hookTokens === undefined
   ) {
     throw new ConfigError([...new Set(problems)])
   }
@@ -272,18 +287,24 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     publicIncidents: e.PUBLIC_INCIDENTS === 'true',
     eventsMaxClients: e.EVENTS_MAX_CLIENTS,
     eventsMaxPerClient: e.EVENTS_MAX_PER_CLIENT,
+    upstreamMaxPerMinute: e.UPSTREAM_MAX_PER_MINUTE,
+    upstreamMaxPerHour: e.UPSTREAM_MAX_PER_HOUR,
+    webhookTokens: hookTokens.length === 0 ? undefined : Object.freeze(hookTokens.map((token) => new Secret(token))),
+    webhookMinIntervalSeconds: e.WEBHOOK_MIN_INTERVAL_SECONDS,
   })
 }
 
 /** Advice worth a warning at start; the service runs either way. */
 export function configWarnings(config: Config): string[] {
   const warnings: string[] = []
-  const callsPerHour = Math.ceil((3600 / config.cacheTtlSeconds) * CALLS_PER_POLL)
-  if (callsPerHour > UPSTREAM_HOURLY_LIMIT) {
+  const plan = pollPlan(config)
+  if (plan.pacedBy) {
     warnings.push(
-      `CACHE_TTL_SECONDS=${config.cacheTtlSeconds} means about ${callsPerHour} upstream calls an hour, ` +
-        `over the key's limit of about ${UPSTREAM_HOURLY_LIMIT}: expect 429 answers; ` +
-        `${Math.ceil((3600 * CALLS_PER_POLL) / UPSTREAM_HOURLY_LIMIT)} seconds or more stays within it`,
+      `CACHE_TTL_SECONDS=${config.cacheTtlSeconds} would poll more often than ` +
+        `${plan.pacedBy}=${plan.pacedBy === 'UPSTREAM_MAX_PER_MINUTE' ? config.upstreamMaxPerMinute : config.upstreamMaxPerHour} ` +
+        `allows (${plan.callsPerPoll} calls a poll): polling every ${plan.everySeconds} s instead. ` +
+        `Raise UPSTREAM_MAX_PER_MINUTE or UPSTREAM_MAX_PER_HOUR if the key allows more, ` +
+        `or set CACHE_TTL_SECONDS=${plan.everySeconds} or more`,
     )
   }
   if (config.metricsToken && config.metricsToken.length < MIN_TOKEN_LENGTH) {

@@ -6,6 +6,7 @@ import { buildApp } from './app.js'
 import { ConfigError, configWarnings, loadConfig, type Config } from './config.js'
 import { VERSION } from './config/version.js'
 import { createLogger } from './observability/logger.js'
+import { pollPlan } from './status/pacing.js'
 
 /** Drain (at most 5 s) and close must finish inside the 10 s an orchestrator usually allows. */
 const SHUTDOWN_GRACE_MS = 9_500
@@ -51,7 +52,12 @@ try {
   }
   const upstream = new URL(config.apiUrl)
   logger.info(
-    { version: VERSION, upstream: `${upstream.origin}${upstream.pathname}`, pollEverySeconds: config.cacheTtlSeconds },
+    {
+      version: VERSION,
+      upstream: `${upstream.origin}${upstream.pathname}`,
+      pollEverySeconds: pollPlan(config).everySeconds,
+      webhook: config.webhookTokens !== undefined,
+    },
     'status-badge-proxy started',
   )
 } catch (err) {

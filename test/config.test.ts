@@ -36,6 +36,10 @@ describe('loadConfig', () => {
       corsOrigins: '*',
       metricsEnabled: true,
       metricsToken: undefined,
+      upstreamMaxPerMinute: 30,
+      upstreamMaxPerHour: 500,
+      webhookTokens: undefined,
+      webhookMinIntervalSeconds: 10,
     })
     expect(Object.isFrozen(config)).toBe(true)
   })
@@ -103,6 +107,32 @@ describe('loadConfig', () => {
     expect(config.metricsToken?.equals('tok-0123456789abcdef')).toBe(true)
     expect(config.metricsToken?.equals('tok-0123456789abcdeF')).toBe(false)
     expect(JSON.stringify(config)).not.toContain('tok-0123456789abcdef')
+  })
+
+  it('reads the upstream budget: any positive whole number', () => {
+    const config = loadConfig({
+      MONITOR_API_KEY: KEY,
+      UPSTREAM_MAX_PER_MINUTE: '1',
+      UPSTREAM_MAX_PER_HOUR: '1000000',
+      WEBHOOK_MIN_INTERVAL_SECONDS: '60',
+    })
+    expect(config).toMatchObject({
+      upstreamMaxPerMinute: 1,
+      upstreamMaxPerHour: 1_000_000,
+      webhookMinIntervalSeconds: 60,
+    })
+  })
+
+  it('reads WEBHOOK_TOKEN as one token, or two while rotating, keeping them secret', () => {
+    const one = 'wh-0123456789abcdefghijklmn'
+    const two = 'wh_ZYXWVUTSRQPONMLKJIHGFE.~'
+    const single = loadConfig({ MONITOR_API_KEY: KEY, WEBHOOK_TOKEN: one })
+    expect(single.webhookTokens).toHaveLength(1)
+    expect(single.webhookTokens?.[0]?.equals(one)).toBe(true)
+    const rotating = loadConfig({ MONITOR_API_KEY: KEY, WEBHOOK_TOKEN: ` ${one} , ${two} ` })
+    expect(rotating.webhookTokens?.map((token) => token.equals(two))).toEqual([false, true])
+    expect(JSON.stringify(rotating)).not.toContain(one)
+    expect(JSON.stringify(rotating)).not.toContain(two)
   })
 
   it('treats empty values as unset', () => {
@@ -208,6 +238,11 @@ describe('loadConfig', () => {
     ['HOST', '999.1.1.1:80', 'HOST must be an IP address (0.0.0.0, ::, 127.0.0.1) or a host name'],
     ['PORT', '0x10', 'PORT must be a whole number from 0 to 65535'],
     ['METRICS_TOKEN', 'two words', 'METRICS_TOKEN must be printable ASCII without spaces'],
+    ['UPSTREAM_MAX_PER_MINUTE', '0', 'UPSTREAM_MAX_PER_MINUTE must be a positive whole number (calls in any 60 s)'],
+    ['UPSTREAM_MAX_PER_MINUTE', '2.5', 'UPSTREAM_MAX_PER_MINUTE must be a positive whole number (calls in any 60 s)'],
+    ['UPSTREAM_MAX_PER_HOUR', '-5', 'UPSTREAM_MAX_PER_HOUR must be a positive whole number (calls in any 3600 s)'],
+    ['UPSTREAM_MAX_PER_HOUR', 'lots', 'UPSTREAM_MAX_PER_HOUR must be a positive whole number (calls in any 3600 s)'],
+    ['WEBHOOK_MIN_INTERVAL_SECONDS', '0', 'WEBHOOK_MIN_INTERVAL_SECONDS must be a whole number from 1 to 3600'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
     ['MONITOR_API_URL', 'not a url', 'MONITOR_API_URL must be an absolute http(s) URL'],
     ['MONITOR_API_URL', 'ftp://example.com/api.php', 'MONITOR_API_URL must use http or https'],
@@ -237,6 +272,22 @@ describe('loadConfig', () => {
     })
   })
 
+  it.each([
+    'short-token-23-chars-xx',
+    `${'a'.repeat(24)},${'b'.repeat(24)},${'c'.repeat(24)}`,
+    `${'a'.repeat(24)},short`,
+    `${'a'.repeat(24)},`,
+    `${'a'.repeat(24)}&x=1`,
+    `${'a'.repeat(24)} ${'b'.repeat(24)}`,
+  ])('refuses WEBHOOK_TOKEN=%s without echoing it', (value) => {
+    const problems = problemsOf({ MONITOR_API_KEY: KEY, WEBHOOK_TOKEN: value })
+    expect(problems).toEqual([
+      'WEBHOOK_TOKEN must be at least 24 characters (letters, digits, "-", "_", ".", "~"), ' +
+        'or two such tokens separated by a comma while one is rotated',
+    ])
+    expect(problems.join('\n')).not.toContain('a'.repeat(24))
+  })
+
   it('reports every problem at once', () => {
     expect(problemsOf({ PORT: 'x', LOG_LEVEL: 'loud' })).toHaveLength(3)
   })
@@ -250,9 +301,13 @@ describe('loadConfig', () => {
 })
 
 describe('configWarnings', () => {
-  it('is quiet when two calls per TTL fit the hourly limit', () => {
+  it('is quiet when polls fit the upstream budget', () => {
     expect(configWarnings(loadConfig({ MONITOR_API_KEY: KEY }))).toEqual([])
-    expect(configWarnings(loadConfig({ MONITOR_API_KEY: KEY, CACHE_TTL_SECONDS: '8' }))).toEqual([])
+    // 2 calls every 15 s: 480 an hour, within the default 500.
+    expect(configWarnings(loadConfig({ MONITOR_API_KEY: KEY, CACHE_TTL_SECONDS: '15' }))).toEqual([])
+    expect(
+      configWarnings(loadConfig({ MONITOR_API_KEY: KEY, CACHE_TTL_SECONDS: '5', UPSTREAM_MAX_PER_HOUR: '1440' })),
+    ).toEqual([])
   })
 
   it('warns about a short metrics token', () => {
@@ -261,9 +316,19 @@ describe('configWarnings', () => {
     ])
   })
 
-  it('warns when polling would exceed about 1000 calls an hour', () => {
-    const [warning] = configWarnings(loadConfig({ MONITOR_API_KEY: KEY, CACHE_TTL_SECONDS: '5' }))
-    expect(warning).toMatch(/CACHE_TTL_SECONDS=5 means about 1440 upstream calls an hour/)
-    expect(warning).toMatch(/8 seconds or more/)
+  it('warns once when the TTL is too short for the hourly budget, naming the interval it will poll at', () => {
+    const warnings = configWarnings(loadConfig({ MONITOR_API_KEY: KEY, CACHE_TTL_SECONDS: '5' }))
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(/^CACHE_TTL_SECONDS=5 would poll more often than UPSTREAM_MAX_PER_HOUR=500 allows/)
+    expect(warnings[0]).toMatch(/polling every 15 s instead/)
+    expect(warnings[0]).toMatch(/UPSTREAM_MAX_PER_MINUTE or UPSTREAM_MAX_PER_HOUR/)
+  })
+
+  it('names the per-minute budget when that is the tighter one', () => {
+    const [warning] = configWarnings(
+      loadConfig({ MONITOR_API_KEY: KEY, CACHE_TTL_SECONDS: '30', UPSTREAM_MAX_PER_MINUTE: '2' }),
+    )
+    expect(warning).toMatch(/CACHE_TTL_SECONDS=30 would poll more often than UPSTREAM_MAX_PER_MINUTE=2 allows/)
+    expect(warning).toMatch(/polling every 60 s instead/)
   })
 })

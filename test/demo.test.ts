@@ -26,6 +26,11 @@ describe('npm run demo', () => {
       }
       expect([...seen]).toEqual(['operational', 'degraded'])
       expect(demo.output.join('\n')).toContain('upstream is now: degraded')
+      // The webhook it prints works as printed.
+      const curl = /curl -X POST '(http:\/\/[^']+)' -d '([^']+)'/.exec(demo.output.join('\n'))
+      expect(curl).not.toBeNull()
+      const hook = await fetch(curl?.[1] ?? '', { method: 'POST', body: curl?.[2] ?? '' })
+      expect(hook.status).toBe(202)
     } finally {
       demo.child.kill('SIGTERM')
       expect(await demo.exited).toBe(0)

@@ -129,3 +129,21 @@ export function stateValues<State extends string>(
   }
   return ok(values)
 }
+
+/** A webhook token: long enough not to be guessed, and safe in a URL as it is. */
+const WEBHOOK_TOKEN = /^[A-Za-z0-9._~-]{24,}$/
+
+/**
+ * WEBHOOK_TOKEN: one token, or two separated by a comma while the vendor's
+ * dashboard is moved from the old one to the new.
+ */
+export function webhookTokens(value: string): Read<string[]> {
+  const tokens = value.split(',').map((token) => token.trim())
+  if (tokens.length > 2 || !tokens.every((token) => WEBHOOK_TOKEN.test(token))) {
+    return problem(
+      'WEBHOOK_TOKEN must be at least 24 characters (letters, digits, "-", "_", ".", "~"), ' +
+        'or two such tokens separated by a comma while one is rotated',
+    )
+  }
+  return ok(tokens)
+}

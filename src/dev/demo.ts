@@ -9,11 +9,15 @@ import { startSimulator } from './simulator.js'
  * through all six badge states. No key, no network. PORT, HOST, LOG_LEVEL
  * and the badge settings come from the environment as usual (with every
  * component public unless PUBLIC_COMPONENTS says otherwise); the key, the
- * upstream URL and a short TTL are the demo's own.
+ * upstream URL, a short TTL, an upstream budget that fits it and a webhook
+ * token are the demo's own.
  */
 const DEMO_KEY = 'demo-key'
+const DEMO_WEBHOOK_TOKEN = 'demo-webhook-token-not-a-secret'
 const CYCLE_MS = 8_000
 const TTL_SECONDS = 5
+/** 2 calls every 5 s: 24 a minute, 1440 an hour, with room for webhooks. The simulator has no limit. */
+const BUDGET = { UPSTREAM_MAX_PER_MINUTE: '60', UPSTREAM_MAX_PER_HOUR: '3600' }
 
 const simulator = await startSimulator({ apiKey: DEMO_KEY })
 let config
@@ -26,6 +30,8 @@ try {
     MONITOR_API_KEY: DEMO_KEY,
     MONITOR_API_URL: simulator.url,
     CACHE_TTL_SECONDS: String(TTL_SECONDS),
+    ...BUDGET,
+    WEBHOOK_TOKEN: DEMO_WEBHOOK_TOKEN,
   })
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err
@@ -67,6 +73,8 @@ status-badge-proxy demo
     ${base}/components/1/badge.svg
     ${base}/healthz
     ${base}/readyz
+  a webhook, as the monitor's dashboard would send it:
+    curl -X POST '${base}/webhook?token=${DEMO_WEBHOOK_TOKEN}' -d '{"event":"incident.created"}'
   Ctrl-C stops.
 
 upstream is now: ${SCENARIO_NAMES[0] ?? 'operational'}

@@ -22,6 +22,8 @@ type Replier = SimReply | ((request: IncomingMessage) => SimReply)
 export interface SimRequest {
   readonly path: string
   readonly headers: IncomingHttpHeaders
+  /** Clock time (Date.now()) when it arrived: tests count calls per window. */
+  readonly at: number
 }
 
 export interface Simulator {
@@ -119,7 +121,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     const url = new URL(request.url ?? '/', 'http://simulator.invalid')
     const path = url.pathname.startsWith(SIM_BASE_PATH) ? url.pathname.slice(SIM_BASE_PATH.length) || '/' : url.pathname
     counts.set(path, (counts.get(path) ?? 0) + 1)
-    requests.push({ path, headers: request.headers })
+    requests.push({ path, headers: request.headers, at: Date.now() })
     if (requests.length > MAX_RECORDED) requests.shift()
 
     let reply: SimReply

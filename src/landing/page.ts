@@ -28,7 +28,8 @@ export interface LandingContent {
 }
 
 /**
- * The page's one script, allowed by its hash in the CSP: it listens to the
+ * The page's live-update script (the builder, ./builder.ts, is the other),
+ * allowed by its hash in the CSP: it listens to the
  * live-update stream (GET /events) and reloads the page's badges (and the
  * status line) when the status changes. When the stream is refused (or this
  * browser has no EventSource) it reloads them once a minute instead. The

@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
+import { maskUrl } from './logger.js'
 
 /** What a request line says: never headers, never a body. */
 export function requestLine(request: FastifyRequest, reply: FastifyReply) {
   return {
     reqId: request.id,
-    req: { method: request.method, url: request.url, host: request.host, remoteAddress: request.ip },
+    // The webhook's token travels in its query (the vendor's dashboard takes only a URL): masked.
+    req: { method: request.method, url: maskUrl(request.url), host: request.host, remoteAddress: request.ip },
     res: { statusCode: reply.statusCode },
     responseTime: reply.elapsedTime,
   }

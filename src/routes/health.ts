@@ -1,17 +1,19 @@
 import type { FastifyInstance } from 'fastify'
 import { NO_STORE } from '../badge/cache-policy.js'
-import { firstPollsSettled, healthReport } from '../status/health.js'
-import type { Clock, Poller } from '../status/poller.js'
+import { firstPollsSettled, healthReport, type HealthSources } from '../status/health.js'
+import { RESOURCES } from '../status/poller.js'
 
 const ISO = { anyOf: [{ type: 'string', format: 'date-time' }, { type: 'null' }] } as const
 
 const RESOURCE_HEALTH = {
   type: 'object',
-  required: ['updatedAt', 'ageSeconds', 'fresh', 'lastPoll', 'consecutiveFailures', 'nextPollAt'],
+  required: ['updatedAt', 'ageSeconds', 'fresh', 'lastCode', 'lastPoll', 'consecutiveFailures', 'nextPollAt'],
   properties: {
     updatedAt: ISO,
     ageSeconds: { anyOf: [{ type: 'integer' }, { type: 'null' }] },
     fresh: { type: 'boolean' },
+    /** "OK", or the last poll's error code; null before the first. */
+    lastCode: { anyOf: [{ type: 'string' }, { type: 'null' }] },
     lastPoll: {
       anyOf: [
         {
@@ -36,18 +38,63 @@ const RESOURCE_HEALTH = {
   additionalProperties: false,
 } as const
 
+const BUDGET_WINDOW = {
+  type: 'object',
+  required: ['limit', 'left'],
+  properties: { limit: { type: 'integer' }, left: { type: 'integer' } },
+  additionalProperties: false,
+} as const
+
+const REFRESH_ACTION = { enum: ['started', 'scheduled', 'coalesced'] } as const
+
+const WEBHOOK_HEALTH = {
+  type: 'object',
+  required: ['enabled', 'last'],
+  properties: {
+    enabled: { type: 'boolean' },
+    last: {
+      anyOf: [
+        {
+          type: 'object',
+          required: ['receivedAt', 'event', 'refresh'],
+          properties: {
+            receivedAt: { type: 'string', format: 'date-time' },
+            event: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+            refresh: {
+              type: 'object',
+              properties: Object.fromEntries(RESOURCES.map((resource) => [resource, REFRESH_ACTION])),
+              additionalProperties: false,
+            },
+          },
+          additionalProperties: false,
+        },
+        { type: 'null' },
+      ],
+    },
+  },
+  additionalProperties: false,
+} as const
+
 export const HEALTH_BODY = {
   type: 'object',
-  required: ['status', 'uptimeSeconds', 'polls'],
+  required: ['status', 'uptimeSeconds', 'pollEverySeconds', 'polls', 'budget', 'webhook'],
   properties: {
     status: { const: 'ok' },
     uptimeSeconds: { type: 'integer' },
+    pollEverySeconds: { type: 'integer' },
     polls: {
       type: 'object',
       required: ['status', 'monitors'],
       properties: { status: RESOURCE_HEALTH, monitors: RESOURCE_HEALTH },
       additionalProperties: false,
     },
+    budget: {
+      type: 'object',
+      required: ['minute', 'hour'],
+      properties: { minute: BUDGET_WINDOW, hour: BUDGET_WINDOW },
+      additionalProperties: false,
+    },
+    webhook: WEBHOOK_HEALTH,
   },
   additionalProperties: false,
 } as const
@@ -59,25 +106,24 @@ export const READY_BODY = {
   additionalProperties: false,
 } as const
 
-export interface HealthRouteOptions {
-  readonly poller: Poller
-  readonly clock: Clock
-  readonly ttlMs: number
-  readonly startedAt: number
+export interface HealthRouteOptions extends HealthSources {
   readonly isClosing: () => boolean
 }
 
 export async function healthRoutes(app: FastifyInstance, options: HealthRouteOptions): Promise<void> {
-  const { poller, clock, ttlMs, startedAt, isClosing } = options
+  const { poller, isClosing } = options
 
   app.get(
     '/healthz',
     {
-      schema: { summary: 'Liveness, with the age and outcome of the polls', response: { 200: HEALTH_BODY } },
+      schema: {
+        summary: 'Liveness, with the age and outcome of the polls, the upstream budget and the last webhook',
+        response: { 200: HEALTH_BODY },
+      },
     },
     async function healthz(_request, reply) {
       reply.header('cache-control', NO_STORE)
-      return healthReport(poller, clock, ttlMs, startedAt)
+      return healthReport(options)
     },
   )
 

@@ -1,9 +1,23 @@
+import type { UpstreamBudget } from '../upstream/budget.js'
+import type { LastWebhook } from '../webhook/receiver.js'
 import { RESOURCES, type Clock, type Poller, type Resource } from './poller.js'
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString())
 
+export interface HealthSources {
+  readonly poller: Poller
+  readonly budget: UpstreamBudget
+  readonly clock: Clock
+  /** The real poll interval (CACHE_TTL_SECONDS, or longer when paced to the budget). */
+  readonly ttlMs: number
+  readonly startedAt: number
+  /** Undefined when WEBHOOK_TOKEN is unset (no webhook route). */
+  readonly lastWebhook: (() => LastWebhook | undefined) | undefined
+}
+
 /** What /healthz tells about one polled resource: ages and outcomes, never a secret. */
-function resourceHealth(poller: Poller, resource: Resource, now: number, ttlMs: number) {
+function resourceHealth(sources: HealthSources, resource: Resource, now: number, nextCallAt: number) {
+  const { poller, ttlMs } = sources
   const snapshot = poller.snapshot(resource)
   const state = poller.state(resource)
   const outcome = state.lastOutcome
@@ -11,6 +25,7 @@ function resourceHealth(poller: Poller, resource: Resource, now: number, ttlMs: 
     updatedAt: iso(snapshot?.fetchedAt),
     ageSeconds: snapshot ? Math.floor((now - snapshot.fetchedAt) / 1000) : null,
     fresh: snapshot !== undefined && now - snapshot.fetchedAt < ttlMs,
+    lastCode: outcome ? (outcome.error?.code ?? 'OK') : null,
     lastPoll: outcome
       ? {
           ok: outcome.ok,
@@ -24,19 +39,36 @@ function resourceHealth(poller: Poller, resource: Resource, now: number, ttlMs: 
         }
       : null,
     consecutiveFailures: state.consecutiveFailures,
-    nextPollAt: iso(state.nextPollAt),
+    // A poll due while the budget is spent waits for it.
+    nextPollAt: iso(state.nextPollAt === undefined ? undefined : Math.max(state.nextPollAt, nextCallAt)),
   }
 }
 
-export function healthReport(poller: Poller, clock: Clock, ttlMs: number, startedAt: number) {
+function webhookHealth(lastWebhook: HealthSources['lastWebhook']) {
+  if (!lastWebhook) return { enabled: false, last: null }
+  const last = lastWebhook()
+  return {
+    enabled: true,
+    last: last
+      ? { receivedAt: new Date(last.receivedAt).toISOString(), event: last.event ?? null, refresh: last.refresh }
+      : null,
+  }
+}
+
+export async function healthReport(sources: HealthSources) {
+  const { clock, startedAt, ttlMs } = sources
   const now = clock.now()
+  const budget = await sources.budget.state()
   return {
     status: 'ok' as const,
     uptimeSeconds: Math.floor((now - startedAt) / 1000),
+    pollEverySeconds: Math.round(ttlMs / 1000),
     polls: {
-      status: resourceHealth(poller, 'status', now, ttlMs),
-      monitors: resourceHealth(poller, 'monitors', now, ttlMs),
+      status: resourceHealth(sources, 'status', now, budget.nextCallAt),
+      monitors: resourceHealth(sources, 'monitors', now, budget.nextCallAt),
     },
+    budget: { minute: budget.minute, hour: budget.hour },
+    webhook: webhookHealth(sources.lastWebhook),
   }
 }
 

@@ -1,9 +1,19 @@
 import { LRUCache } from 'lru-cache'
 import type { FastifyBaseLogger } from 'fastify'
+import type { UpstreamBudget } from '../upstream/budget.js'
 import { UpstreamError, UpstreamRateLimitedError } from '../upstream/errors.js'
 import type { UpstreamClient } from '../upstream/client.js'
 import type { MonitorsData, StatusData } from '../upstream/schema.js'
 import { BACKOFF_BASE_MS, rateLimitDelay, retryDelay } from './backoff.js'
+import { budgetedClient } from './budgeted-client.js'
+
+/**
+ * Below this X-RateLimit-Remaining (a tenth of the vendor's 60 a minute),
+ * other users of the key are near its limit: polls are spaced SLOW_FACTOR
+ * times as far apart until the upstream says more are left.
+ */
+export const LOW_REMAINING = 6
+export const SLOW_FACTOR = 2
 
 export const RESOURCES = ['status', 'monitors'] as const
 export type Resource = (typeof RESOURCES)[number]
@@ -39,6 +49,15 @@ export interface ResourceState {
   readonly consecutiveFailures: number
   readonly nextPollAt: number | undefined
   readonly firstAttemptSettled: boolean
+  /** Upstream calls sent for the resource so far (the ordinal of the latest). */
+  readonly calls: number
+  /** The ordinal of the call the last outcome came from (0 before one). */
+  readonly answeredCall: number
+}
+
+export interface RefreshOptions {
+  /** The outcome must come from a call sent after this many (`state().calls` when asked). */
+  readonly after?: number
 }
 
 export interface Clock {
@@ -46,7 +65,10 @@ export interface Clock {
 }
 
 export interface PollerOptions {
+  /** Only ever called through `budget`. */
   readonly client: UpstreamClient
+  readonly budget: UpstreamBudget
+  /** The poll interval: CACHE_TTL_SECONDS, or longer when the budget needs it (pacing.ts). */
   readonly ttlMs: number
   readonly log: FastifyBaseLogger
   readonly clock?: Clock
@@ -56,6 +78,8 @@ export interface PollerOptions {
   readonly observe?: (resource: Resource, outcome: PollOutcome) => void
   /** Told once a poll has settled and its snapshot (if any) is in the cache. */
   readonly settled?: (resource: Resource) => void
+  /** Told when a call had to wait for the budget (metrics). */
+  readonly delayed?: () => void
 }
 
 export interface Poller {
@@ -63,8 +87,13 @@ export interface Poller {
   start(): void
   /** Stops the loop and aborts a poll in flight. Idempotent. */
   stop(): void
-  /** Polls one resource now; concurrent calls share one upstream request. */
-  refresh(resource: Resource): Promise<PollOutcome | undefined>
+  /**
+   * Polls one resource now; concurrent calls share one upstream request,
+   * unless `after` asks for a call sent later than the one in flight.
+   */
+  refresh(resource: Resource, options?: RefreshOptions): Promise<PollOutcome | undefined>
+  /** X-RateLimit-Remaining of an upstream answer (undefined when it sent none): below LOW_REMAINING, polls slow. */
+  noteRemaining(remaining: number | undefined): void
   snapshot<R extends Resource>(resource: R): ResourceSnapshot<R> | undefined
   state(resource: Resource): ResourceState
   /** Settles when the resource's first poll has (either way). */
@@ -78,12 +107,26 @@ interface Schedule {
   settleFirst: () => void
   readonly first: Promise<void>
   settled: boolean
+  calls: number
+  /** Clock time at which the call in flight (or the last) left. */
+  sentAt: number
+  answeredCall: number
 }
 
 function createSchedule(): Schedule {
   let settleFirst = () => {}
   const first = new Promise<void>((resolve) => (settleFirst = resolve))
-  return { dueAt: 0, failures: 0, lastOutcome: undefined, settleFirst, first, settled: false }
+  return {
+    dueAt: 0,
+    failures: 0,
+    lastOutcome: undefined,
+    settleFirst,
+    first,
+    settled: false,
+    calls: 0,
+    sentAt: 0,
+    answeredCall: 0,
+  }
 }
 
 /**
@@ -91,16 +134,28 @@ function createSchedule(): Schedule {
  * re-arms after each run (runs never overlap), unref'd, stopped on close.
  * Snapshots live in an lru-cache whose TTL is the freshness; stale entries are
  * kept (and served, marked stale) while polls fail. The cache's fetch() is
- * what makes concurrent refreshes share one upstream call.
+ * what makes concurrent refreshes share one upstream call. Every call goes
+ * through the budget (budgeted-client.ts): a poll due while it is spent
+ * waits for it.
  */
 export function createPoller(options: PollerOptions): Poller {
-  const { client, ttlMs, log } = options
+  const { ttlMs, log } = options
   const clock = options.clock ?? { now: Date.now }
   const random = options.random ?? Math.random
   const aborter = new AbortController()
   const schedules: Record<Resource, Schedule> = { status: createSchedule(), monitors: createSchedule() }
+  const client = budgetedClient(options.client, options.budget, {
+    clock,
+    sent(resource) {
+      const schedule = schedules[resource]
+      schedule.calls += 1
+      schedule.sentAt = clock.now()
+    },
+    ...(options.delayed && { delayed: options.delayed }),
+  })
   /** Set by a 429: no resource is polled before it (the limit is per key). */
   let holdUntil = 0
+  let remaining: number | undefined
   let timer: NodeJS.Timeout | undefined
   let started = false
   let stopped = false
@@ -133,15 +188,21 @@ export function createPoller(options: PollerOptions): Poller {
     aborter.signal.addEventListener('abort', abort)
     fetchSignal.addEventListener('abort', abort)
     const { signal } = controller
+    const schedule = schedules[resource]
+    const callsBefore = schedule.calls
     try {
       const snapshot: AnySnapshot =
         resource === 'status'
           ? { resource, data: await client.fetchStatus(signal), fetchedAt: clock.now() }
           : { resource, data: await client.fetchMonitors(signal), fetchedAt: clock.now() }
-      recordSuccess(resource, snapshot, startedAt)
+      schedule.answeredCall = schedule.calls
+      recordSuccess(resource, snapshot, schedule.sentAt)
       return snapshot
     } catch (err) {
-      if (!aborter.signal.aborted) recordFailure(resource, err, startedAt)
+      // A call that never left (the budget's wait aborted) answered nothing.
+      if (schedule.calls > callsBefore) schedule.answeredCall = schedule.calls
+      if (!aborter.signal.aborted)
+        recordFailure(resource, err, schedule.calls > callsBefore ? schedule.sentAt : startedAt)
       throw err
     } finally {
       aborter.signal.removeEventListener('abort', abort)
@@ -156,15 +217,17 @@ export function createPoller(options: PollerOptions): Poller {
     options.observe?.(resource, outcome)
   }
 
-  function recordSuccess(resource: Resource, snapshot: AnySnapshot, startedAt: number) {
+  function recordSuccess(resource: Resource, snapshot: AnySnapshot, sentAt: number) {
     const at = snapshot.fetchedAt
-    const fields: Record<string, unknown> = { resource, durationMs: at - startedAt, nextPollInMs: ttlMs }
+    const interval = remaining !== undefined && remaining < LOW_REMAINING ? ttlMs * SLOW_FACTOR : ttlMs
+    const fields: Record<string, unknown> = { resource, durationMs: at - sentAt, nextPollInMs: interval }
+    if (interval > ttlMs) fields.upstreamRemaining = remaining
     if (schedules[resource].failures > 0) fields.recoveredAfterFailures = schedules[resource].failures
     if (snapshot.resource === 'monitors' && snapshot.data.skipped > 0) {
       fields.skippedMonitors = snapshot.data.skipped
     }
     schedules[resource].failures = 0
-    settle(resource, { ok: true, at, durationMs: at - startedAt }, at + ttlMs)
+    settle(resource, { ok: true, at, durationMs: at - sentAt }, at + interval)
     log.info(fields, `poll ${resource}: ok`)
   }
 
@@ -194,9 +257,18 @@ export function createPoller(options: PollerOptions): Poller {
     else log.error({ ...fields, err }, `poll ${resource} failed unexpectedly`)
   }
 
-  async function refresh(resource: Resource): Promise<PollOutcome | undefined> {
+  async function refresh(resource: Resource, refreshOptions: RefreshOptions = {}): Promise<PollOutcome | undefined> {
     const schedule = schedules[resource]
-    if (stopped) return schedule.lastOutcome
+    await fetchOnce(resource)
+    // The call in flight when asked may have left before what `after` marks.
+    const { after } = refreshOptions
+    if (after !== undefined && schedule.answeredCall <= after) await fetchOnce(resource)
+    return schedule.lastOutcome
+  }
+
+  async function fetchOnce(resource: Resource): Promise<void> {
+    const schedule = schedules[resource]
+    if (stopped) return
     try {
       await cache.fetch(resource, { forceRefresh: true, allowStale: false })
     } finally {
@@ -207,7 +279,6 @@ export function createPoller(options: PollerOptions): Poller {
       }
       options.settled?.(resource)
     }
-    return schedule.lastOutcome
   }
 
   async function run() {
@@ -251,6 +322,15 @@ export function createPoller(options: PollerOptions): Poller {
       aborter.abort()
     },
     refresh,
+    noteRemaining(value) {
+      if (value !== undefined && value < LOW_REMAINING && (remaining === undefined || remaining >= LOW_REMAINING)) {
+        log.warn(
+          { upstreamRemaining: value },
+          `the upstream has fewer than ${LOW_REMAINING} calls left: polling slower`,
+        )
+      }
+      remaining = value
+    },
     snapshot<R extends Resource>(resource: R) {
       const entry = cache.get(resource)
       return entry?.resource === resource ? (entry as ResourceSnapshot<R>) : undefined
@@ -262,6 +342,8 @@ export function createPoller(options: PollerOptions): Poller {
         consecutiveFailures: schedule.failures,
         nextPollAt: started && !stopped ? nextPollAt(resource) : undefined,
         firstAttemptSettled: schedule.settled,
+        calls: schedule.calls,
+        answeredCall: schedule.answeredCall,
       }
     },
     firstAttempt: (resource) => schedules[resource].first,

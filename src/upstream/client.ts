@@ -30,6 +30,8 @@ export interface UpstreamClientOptions {
   readonly timeoutMs: number
   readonly userAgent: string
   readonly now?: () => number
+  /** Told of every answer's X-RateLimit-Remaining: a count, or undefined when absent or unreadable. */
+  readonly rateLimitRemaining?: (remaining: number | undefined, resource: string) => void
 }
 
 export interface UpstreamClient {
@@ -67,12 +69,14 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
 
   async function send(resource: string, signal?: AbortSignal): Promise<UpstreamResponse> {
     try {
-      return await get(new URL(`${options.baseUrl}${resource}`), {
+      const response = await get(new URL(`${options.baseUrl}${resource}`), {
         headers,
         timeoutMs: options.timeoutMs,
         maxBytes: MAX_BODY_BYTES,
         ...(signal && { signal }),
       })
+      options.rateLimitRemaining?.(wholeNumber(header(response, 'x-ratelimit-remaining')), resource)
+      return response
     } catch (err) {
       if (!(err instanceof GetError)) throw err
       if (err.kind === 'too-large' || err.kind === 'undecodable') {
@@ -149,6 +153,11 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     fetchMonitors: async (signal) =>
       readMonitors((await getData('/monitors', isMonitorsEnvelope, signal)).data.monitors),
   }
+}
+
+function wholeNumber(value: string | null): number | undefined {
+  const text = value?.trim()
+  return text !== undefined && /^\d{1,9}$/.test(text) ? Number(text) : undefined
 }
 
 function safeLocation(location: string | null): string {

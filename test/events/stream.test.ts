@@ -127,6 +127,9 @@ describe('GET /events', () => {
       const admitted = await open(base)
       expect(admitted.response.statusCode).toBe(200)
       streams.push(admitted)
+      const metrics = (await app.inject('/metrics')).body
+      expect(metrics).toMatch(/^badge_proxy_event_streams 2$/m)
+      expect(metrics).toMatch(/^badge_proxy_event_streams_refused_total 1$/m)
     } finally {
       for (const stream of streams) stream.close()
     }

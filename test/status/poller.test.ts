@@ -5,7 +5,11 @@ import { UpstreamRateLimitedError, UpstreamUnavailableError } from '../../src/up
 import { createPoller, type Poller } from '../../src/status/poller.js'
 import type { UpstreamClient } from '../../src/upstream/client.js'
 import type { MonitorsData, StatusData } from '../../src/upstream/schema.js'
+import { createMemoryBudget, WINDOW_SLACK_MS, type UpstreamBudget } from '../../src/upstream/budget.js'
 import { captureLogs } from '../helper.js'
+
+/** A budget these tests never reach. */
+const roomyBudget = () => createMemoryBudget({ perMinute: 1000, perHour: 100_000 }, { now: Date.now })
 
 const TTL_MS = 300_000
 const STATUS: StatusData = {
@@ -51,9 +55,20 @@ afterEach(() => {
   vi.useRealTimers()
 })
 
-function start(client: UpstreamClient, random = () => 0.5) {
+function start(
+  client: UpstreamClient,
+  random = () => 0.5,
+  options: { budget?: UpstreamBudget; ttlMs?: number; delayed?: () => void } = {},
+) {
   const logs = captureLogs()
-  poller = createPoller({ client, ttlMs: TTL_MS, log: logs.logger, random })
+  poller = createPoller({
+    client,
+    budget: options.budget ?? roomyBudget(),
+    ttlMs: options.ttlMs ?? TTL_MS,
+    log: logs.logger,
+    random,
+    ...(options.delayed && { delayed: options.delayed }),
+  })
   poller.start()
   return { poller, logs: logs.lines }
 }
@@ -266,5 +281,88 @@ describe('overlap, coalescing, stop', () => {
     expect(calls.monitors).toHaveLength(1)
     expect(vi.getTimerCount()).toBe(0)
     expect(logs.some((line) => line.includes('failed'))).toBe(false)
+  })
+})
+
+describe('the upstream budget', () => {
+  it('makes a poll due while the budget is spent wait for it', async () => {
+    const { client, calls } = fakeClient()
+    const delayed = vi.fn()
+    // 3 calls a minute, a poll (2 calls) every 10 s: the budget, not the TTL, sets the pace.
+    const budget = createMemoryBudget({ perMinute: 3, perHour: 1000 }, { now: Date.now })
+    start(client, () => 0.5, { budget, ttlMs: 10_000, delayed })
+    await vi.advanceTimersByTimeAsync(130_000)
+    const all = [...at(calls.status), ...at(calls.monitors)].sort((a, b) => a - b)
+    const span = (60_000 + WINDOW_SLACK_MS) / 1000
+    for (let i = 3; i < all.length; i++) expect((all[i] ?? 0) - (all[i - 3] ?? 0)).toBeGreaterThanOrEqual(span)
+    expect(all.length).toBeGreaterThanOrEqual(6)
+    expect(delayed).toHaveBeenCalled()
+  })
+
+  it('holds refreshes too after a 429, not only the schedule', async () => {
+    const { client, calls, fake } = fakeClient()
+    fake.status = () => Promise.reject(new UpstreamRateLimitedError('answered 429', 429, 120_000))
+    const { poller } = start(client)
+    await vi.advanceTimersByTimeAsync(0)
+    fake.status = async () => STATUS
+    let done = false
+    void poller.refresh('monitors').then(() => (done = true))
+    await vi.advanceTimersByTimeAsync(119_000)
+    expect(done).toBe(false)
+    expect(calls.monitors).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(done).toBe(true)
+    expect(at(calls.monitors)).toEqual([0, 120])
+  })
+
+  it('polls at twice its interval while X-RateLimit-Remaining is below 6', async () => {
+    const { client, calls } = fakeClient()
+    const { poller, logs } = start(client)
+    await vi.advanceTimersByTimeAsync(0)
+    poller.noteRemaining(5)
+    await vi.advanceTimersByTimeAsync(TTL_MS)
+    // The poll at 300 s heard "5 left": the next is 600 s later.
+    expect(poller.state('status').nextPollAt).toBe(T0 + 900_000)
+    // Just before the poll at 900 s, the upstream reports plenty left: back to the TTL.
+    await vi.advanceTimersByTimeAsync(599_000)
+    poller.noteRemaining(40)
+    await vi.advanceTimersByTimeAsync(301_000)
+    expect(at(calls.status)).toEqual([0, 300, 900, 1200])
+    expect(logs.filter((line) => line.includes('polling slower'))).toHaveLength(1)
+  })
+})
+
+describe('refresh after a mark', () => {
+  it('calls again when the call in flight left before the mark', async () => {
+    const { client, calls, fake } = fakeClient()
+    let release: (data: StatusData) => void = () => {}
+    fake.status = () => new Promise((resolve) => (release = resolve))
+    const { poller } = start(client)
+    await vi.advanceTimersByTimeAsync(0)
+    // The first poll's call has left; a webhook arrives now.
+    const mark = poller.state('status').calls
+    expect(mark).toBe(1)
+    const refreshed = poller.refresh('status', { after: mark })
+    fake.status = async () => ({ ...STATUS, overall: 'major_outage' })
+    release(STATUS)
+    const outcome = await refreshed
+    expect(calls.status).toHaveLength(2)
+    expect(outcome).toMatchObject({ ok: true })
+    expect(poller.snapshot('status')?.data.overall).toBe('major_outage')
+    expect(poller.state('status')).toMatchObject({ calls: 2, answeredCall: 2 })
+  })
+
+  it('shares the call in flight when it has not left yet (waiting for the budget)', async () => {
+    const { client, calls } = fakeClient()
+    const budget = createMemoryBudget({ perMinute: 2, perHour: 100 }, { now: Date.now })
+    const { poller } = start(client, () => 0.5, { budget })
+    await vi.advanceTimersByTimeAsync(0)
+    // Both first calls spent the minute: this refresh waits, and a second one asked meanwhile joins it.
+    const mark = poller.state('status').calls
+    const first = poller.refresh('status')
+    const second = poller.refresh('status', { after: mark })
+    await vi.advanceTimersByTimeAsync(61_000)
+    await Promise.all([first, second])
+    expect(at(calls.status)).toEqual([0, 61])
   })
 })
