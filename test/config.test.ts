@@ -226,7 +226,7 @@ describe('loadConfig', () => {
     ['BADGE_MESSAGES', 'x'.repeat(4097), 'BADGE_MESSAGES must be at most 4096 characters'],
     [
       'BADGE_COLORS',
-      'majorOutage=black',
+      'majorOutage=blackish',
       'BADGE_COLORS: each value must be a colour name (brightgreen, red…) or hex (ff8800)',
     ],
     [
@@ -264,11 +264,11 @@ describe('loadConfig', () => {
     const config = loadConfig({
       MONITOR_API_KEY: KEY,
       BADGE_MESSAGES: ' majorOutage=down%2C%20sorry , operational=a%3Db=c ',
-      BADGE_COLORS: 'majorOutage=F80,operational=success,unknown=%23123456',
+      BADGE_COLORS: 'majorOutage=F80,operational=success,unknown=%23123456,maintenance=black',
     })
     expect(config.badgeWords).toEqual({
       messages: { majorOutage: 'down, sorry', operational: 'a=b=c' },
-      colors: { majorOutage: '#ff8800', operational: 'brightgreen', unknown: '#123456' },
+      colors: { majorOutage: '#ff8800', operational: 'brightgreen', unknown: '#123456', maintenance: 'black' },
     })
   })
 

@@ -1,3 +1,5 @@
+import { CSS_COLORS } from './css-colors.js'
+
 /**
  * badge-maker's named colours (its lib/color.js, not exported), as 6-digit
  * CSS hex for JSON consumers. test/badge/colors.test.ts renders each one and
@@ -28,10 +30,10 @@ export const COLOR_ALIASES: Readonly<Record<string, BadgeColor>> = {
   inactive: 'lightgrey',
 }
 
-/** badge-maker's colour names and the aliases it accepts. */
-export const COLOR_NAMES = [...Object.keys(BADGE_COLORS), ...Object.keys(COLOR_ALIASES)]
+/** badge-maker's colour names, the aliases it accepts, and the other CSS colour names (black, white, navy…). */
+export const COLOR_NAMES = [...Object.keys(BADGE_COLORS), ...Object.keys(COLOR_ALIASES), ...Object.keys(CSS_COLORS)]
 
-/** A colour name, or 3/6-digit hex with or without "#" (sent as %23), as shields.io takes it. */
+/** A colour name (in lower case), or 3/6-digit hex with or without "#" (sent as %23), as shields.io takes it. */
 export const COLOR_PATTERN = `^(#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})|${COLOR_NAMES.join('|')})$`
 
 const HEX = /^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/
@@ -50,5 +52,5 @@ export function normalColor(color: string): string {
 /** A colour that COLOR_PATTERN accepts, as 6-digit CSS hex (JSON, SVG fills). */
 export function cssHex(color: string): string {
   const normal = normalColor(color)
-  return normal in BADGE_COLORS ? BADGE_COLORS[normal as BadgeColor] : normal
+  return normal in BADGE_COLORS ? BADGE_COLORS[normal as BadgeColor] : (CSS_COLORS[normal] ?? normal)
 }

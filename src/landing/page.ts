@@ -300,8 +300,8 @@ const PARAMETERS = (assets: string) => html`<section>
     <tr>
       <td><code>labelColor</code>, <code>color</code></td>
       <td>
-        a colour name (brightgreen, green, yellowgreen, yellow, orange, red, blue, grey, lightgrey) or hex without #
-        (ff8800)
+        a colour name (brightgreen, green, yellowgreen, yellow, orange, red, blue, grey, lightgrey, or a CSS name
+        such as black) or hex without # (ff8800)
       </td>
       <td><img src="${assets}badge.svg?labelColor=1f2328" alt="dark label" height="20" /></td>
     </tr>

@@ -47,11 +47,17 @@ describe('words and colours per state', () => {
     ]
     const app = await upstream.ready()
     const svg = await app.inject(`/components/${id}/badge.svg?${state}Message=chosen&${state}Color=black`)
-    // "black" is no badge-maker name: refused like any unknown colour.
-    expect(svg.headers['x-badge-error']).toBe(`invalid ${state}Color`)
-    const ok = await app.inject(`/components/${id}/badge.svg?${state}Message=chosen&${state}Color=111111`)
-    expect(svgFacts(ok.body).texts).toEqual(['Web', 'chosen'])
-    expect(svgFacts(ok.body).messageFill).toBe('#111111')
+    expect(svg.headers['x-badge-error']).toBeUndefined()
+    expect(svgFacts(svg.body).texts).toEqual(['Web', 'chosen'])
+    expect(svgFacts(svg.body).messageFill).toBe('black')
+    const json = await app.inject(`/components/${id}/badge.json?${state}Message=chosen&${state}Color=black`)
+    expect(json.json()).toMatchObject({ message: 'chosen', color: '#000000' })
+    const shields = await app.inject(`/components/${id}/badge.shields.json?${state}Message=chosen&${state}Color=black`)
+    expect(shields.json()).toMatchObject({ message: 'chosen', color: 'black' })
+    const hex = await app.inject(`/components/${id}/badge.svg?${state}Message=chosen&${state}Color=111111`)
+    expect(svgFacts(hex.body).messageFill).toBe('#111111')
+    const wrong = await app.inject(`/components/${id}/badge.svg?${state}Message=chosen&${state}Color=blackish`)
+    expect(wrong.headers['x-badge-error']).toBe(`invalid ${state}Color`)
   })
 
   it('a state colour beats color=, which does not touch "unknown"; unknownColor does', async () => {
