@@ -31,7 +31,7 @@ describe('what only some users need loads on first use', () => {
     upstream = await startTestUpstream()
     folder = await mkdtemp(join(tmpdir(), 'lazy-'))
     trace = join(folder, 'loads.txt')
-    server = startProcess('node --import ./test/fixtures/trace-loads.mjs dist/server.js', {
+    server = startProcess('node --import ./test/fixtures/trace-loads.ts dist/server.js', {
       cwd: ROOT,
       env: {
         MONITOR_API_URL: upstream.url,
