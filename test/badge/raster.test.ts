@@ -39,6 +39,30 @@ describe('the rasteriser', () => {
     await expect.poll(() => rasteriser.stats().running, { timeout: 5000 }).toBe(0)
   })
 
+  it('renders off the event loop: timers keep firing while a slow render runs', async () => {
+    // About a second of work for resvg at 2x (a blur over many shapes): on the event loop, no timer could fire.
+    const circles = Array.from(
+      { length: 80 },
+      (_, i) =>
+        `<circle cx="${(i * 37) % 600}" cy="${(i * 91) % 600}" r="${50 + (i % 40)}" fill="#${(i * 99991).toString(16).slice(-6).padStart(6, '0')}"/>`,
+    ).join('')
+    const slow = `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="600"><filter id="b"><feGaussianBlur stdDeviation="40"/></filter><g filter="url(#b)">${circles}</g></svg>`
+    const rasteriser = createRasteriser({ maxInFlight: 1, maxQueued: 1, timeoutMs: 60_000, scale: 2 })
+    let ticks = 0
+    const timer = setInterval(() => ticks++, 10)
+    const started = performance.now()
+    try {
+      const image = decodePng(await rasteriser.render('slow', slow))
+      expect(image).toMatchObject({ width: 1200, height: 1200 })
+    } finally {
+      clearInterval(timer)
+    }
+    const elapsed = performance.now() - started
+    // Only meaningful when the render took a while; it does (about 800 ms here), so the margin is wide.
+    expect(elapsed).toBeGreaterThan(100)
+    expect(ticks).toBeGreaterThanOrEqual(Math.min(5, Math.floor(elapsed / 40)))
+  })
+
   it('never rasterises an SVG that refers to a file or a URL', async () => {
     const rasteriser = createRasteriser({ maxInFlight: 1, maxQueued: 1, timeoutMs: 10_000, scale: 2 })
     for (const href of [
