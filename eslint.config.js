@@ -22,6 +22,16 @@ export default tseslint.config(
           message: 'Only the upstream client may reveal the API key.',
         },
       ],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['node:http', 'http'].map((name) => ({
+            name,
+            allowTypeImports: true,
+            message: 'Load node:http with nodeHttp() (src/http/node-http.ts): an ES import of it loads undici.',
+          })),
+        },
+      ],
       'no-restricted-properties': [
         'error',
         {
@@ -44,6 +54,11 @@ export default tseslint.config(
   {
     files: ['test/**', 'bench/**'],
     rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    // The simulated upstream is a development tool, not the service.
+    files: ['test/**', 'bench/**', 'src/dev/**'],
+    rules: { '@typescript-eslint/no-restricted-imports': 'off' },
   },
   {
     files: ['eslint.config.js', 'bench/**/*.mjs'],

@@ -20,6 +20,7 @@ import type { Config } from './config.js'
 import { USER_AGENT, VERSION } from './config/version.js'
 import { createLiveUpdates } from './events/route.js'
 import { statusEvents } from './events/status-event.js'
+import { lazyValidators } from './http/lazy-validators.js'
 import { createResponder } from './http/responder.js'
 import { corsOptions, HELMET_OPTIONS } from './http/security.js'
 import { createAdmission, createRateAdmission, createVariantCache } from './http/variants.js'
@@ -242,6 +243,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     // query schemas by $ref (badge/registry.ts), and inlining compiled a copy
     // for each route and its HEAD, some 0.5 MB of resident memory each.
     ajv: { customOptions: { validateSchema: false, inlineRefs: false } },
+    // A route's validators are compiled when it is first asked for.
+    schemaController: { compilersFactory: { buildValidator: lazyValidators() } },
     // Requests that arrive while closing are answered as usual (with
     // Connection: close), not with a bare 503 lacking Cache-Control.
     return503OnClosing: false,

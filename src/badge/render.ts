@@ -1,16 +1,17 @@
-import { createRequire } from 'node:module'
+import { loadBadgeMaker } from './text-widths.js'
 
 type MakeBadge = (typeof import('badge-maker'))['makeBadge']
 let makeBadge: MakeBadge | undefined
 
 /**
- * badge-maker, loaded on the first badge drawn: its text-width tables (four
- * fonts, some 48 000 small arrays) take about 4 MB of heap, which a replica
- * asked only for JSON never needs. It is CommonJS, so a synchronous require
- * serves the first render without making rendering asynchronous.
+ * badge-maker, loaded on the first badge drawn (with its text-width tables
+ * read font by font: ./text-widths.ts), so a replica asked only for JSON
+ * never holds them. It is an ES module without top-level await, which
+ * require() loads synchronously (Node >= 22.12), so the first render needs
+ * no await.
  */
 function badgeMaker(): MakeBadge {
-  makeBadge ??= (createRequire(import.meta.url)('badge-maker') as typeof import('badge-maker')).makeBadge
+  makeBadge ??= loadBadgeMaker().makeBadge
   return makeBadge
 }
 

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto'
 import type { FastifyCorsOptions } from '@fastify/cors'
-import { IncomingMessage, ServerResponse } from 'node:http'
 import { Socket } from 'node:net'
 import helmet, { type HelmetOptions } from 'helmet'
 import { BUILDER_SCRIPT } from '../landing/builder.js'
+import { nodeHttp } from './node-http.js'
 import { LANDING_CSS, LANDING_SCRIPT } from '../landing/page.js'
 
 /**
@@ -65,6 +65,7 @@ export const LANDING_CSP = [
  * the throughput, bench/throughput.mjs); the probes use @fastify/helmet itself.
  */
 function helmetHeaders(): Record<string, string> {
+  const { IncomingMessage, ServerResponse } = nodeHttp()
   const request = new IncomingMessage(new Socket())
   const response = new ServerResponse(request)
   helmet(HELMET_OPTIONS)(request, response, () => undefined)
