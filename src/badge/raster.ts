@@ -117,7 +117,11 @@ export function createRasteriser(options: RasteriserOptions) {
       const work = resvg.renderAsync(source, renderOptions()).finally(release)
       const image = await Promise.race([work, deadline])
       rendered++
-      return image.asPng()
+      // A copy of the exact size, in memory V8 accounts for: the rasteriser's
+      // own buffer (a native allocation, larger than the PNG) is then freed
+      // at the next GC instead of being held by the cache (about 20 MB less
+      // RSS under a flood of distinct PNGs, bench figures in the README).
+      return Buffer.from(image.asPng())
     } finally {
       clearTimeout(timer)
     }
