@@ -5,12 +5,16 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { NO_STORE } from './badge/cache-policy.js'
 import { jsonFormat } from './badge/formats/json.js'
+import { PNG_SCALE, pngFormat } from './badge/formats/png.js'
 import { shieldsFormat } from './badge/formats/shields.js'
 import { svgFormat } from './badge/formats/svg.js'
 import { createBadgeRegistry } from './badge/registry.js'
+import { createLogos } from './badge/logos/logos.js'
+import { createRasteriser } from './badge/raster.js'
 import { lazySerializerCompiler } from './badge/serializer.js'
 import { componentSubject } from './badge/subjects/component.js'
 import { overallSubject } from './badge/subjects/overall.js'
+import { rollupSubject } from './badge/subjects/rollup.js'
 import { uptimeSubject } from './badge/subjects/uptime.js'
 import type { Config } from './config.js'
 import { USER_AGENT, VERSION } from './config/version.js'
@@ -25,7 +29,7 @@ import { guardConnections, type ConnectionGuard } from './http/connections.js'
 import { connectionCap, SERVER_LIMITS, serverOptions, type ServerLimits } from './http/limits.js'
 import { createResponder } from './http/responder.js'
 import { corsOptions, HELMET_OPTIONS } from './http/security.js'
-import { createAdmission, createVariantCache } from './http/variants.js'
+import { createAdmission, createRateAdmission, createVariantCache } from './http/variants.js'
 import { landingRoutes } from './landing/route.js'
 import { createLogger } from './observability/logger.js'
 import { createFleetMetrics } from './observability/fleet-metrics.js'
@@ -68,11 +72,13 @@ export interface AppDeps {
 
 /**
  * The memory the prepared answers may hold, in bytes, by cache. Their sum
- * (22.25 MiB) is the README's bound; nothing else grows with requests.
+ * (30.25 MiB) is the README's bound; nothing else grows with requests.
  */
 export const CACHE_BOUNDS = {
   /** Badges by variant: subject, parameters, format. */
   badges: 8 * 1024 * 1024,
+  /** PNG badges by variant (a few KB each: about 2000 of them). */
+  rasters: 8 * 1024 * 1024,
   /** Error answers: format × reason × style × label, a few hundred at most. */
   errors: 256 * 1024,
   /** /components.json in its encodings (the upstream's answers are capped at 1 MiB each). */
@@ -88,7 +94,14 @@ export const CACHE_BOUNDS = {
  * (http/variants.ts, createAdmission): far above what pages that embed
  * badges need, far below what churns the heap.
  */
-export const ADMISSIONS_PER_SECOND = { badges: 50, originPages: 5 } as const
+export const ADMISSIONS_PER_SECOND = { badges: 50, rasters: 20, originPages: 5 } as const
+
+/**
+ * PNG renders (src/badge/raster.ts): as many at once as the machine has
+ * cores to spare (each runs on a thread of libuv's pool), a short queue, and
+ * an answer within 2 seconds (GitHub's camo waits about 4).
+ */
+export const RASTER_LIMITS = { maxInFlight: 2, maxQueued: 32, timeoutMs: 2000 } as const
 
 /**
  * What POST /webhook may hold: a body while it is read (64 KiB, 413 past
@@ -102,7 +115,9 @@ declare module 'fastify' {
     /** The service's logger (pino): Fastify itself has none. */
     logger: Logger
     /** The prepared answers, by cache: tests and metrics read their stats. */
-    caches: Readonly<Record<'badges' | 'errors' | 'documents' | 'pages', ReturnType<typeof createVariantCache>>>
+    caches: Readonly<
+      Record<'badges' | 'rasters' | 'errors' | 'documents' | 'pages', ReturnType<typeof createVariantCache>>
+    >
     /** The open connections, their send timeout and the cap (http/connections.ts). */
     connections: ConnectionGuard
     /**
@@ -164,6 +179,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       maxBytes: CACHE_BOUNDS.badges,
       admission: createAdmission(ADMISSIONS_PER_SECOND.badges),
     }),
+    rasters: createVariantCache({
+      maxBytes: CACHE_BOUNDS.rasters,
+      admission: createRateAdmission(ADMISSIONS_PER_SECOND.rasters),
+    }),
     errors: createVariantCache({ maxBytes: CACHE_BOUNDS.errors }),
     documents: createVariantCache({ maxBytes: CACHE_BOUNDS.documents }),
     pages: createVariantCache({ maxBytes: CACHE_BOUNDS.pages }),
@@ -204,13 +223,24 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const send = createResponder({ closing: () => closing(), counts })
   const catalog = createComponentCatalog(config.publicComponents)
   const incidents = createIncidentCatalog(config.publicIncidents, catalog)
-  const overall = overallSubject(config.badgeLabel, incidents)
+  const overall = overallSubject(config.badgeLabel, incidents, config.badgeWords)
   const registry = createBadgeRegistry({
-    subjects: [overall, uptimeSubject, componentSubject(catalog)],
-    formats: [svgFormat, jsonFormat, shieldsFormat],
-    context: { cachePolicy },
+    subjects: [
+      overall,
+      uptimeSubject,
+      rollupSubject(catalog, config.badgeLabel, config.badgeWords),
+      componentSubject(catalog, config.badgeWords),
+    ],
+    formats: [svgFormat, pngFormat, jsonFormat, shieldsFormat],
+    context: {
+      cachePolicy,
+      // Both load what they need on first use: no memory for a service whose badges have no logo or PNG.
+      logos: createLogos(),
+      rasteriser: createRasteriser({ ...RASTER_LIMITS, scale: PNG_SCALE }),
+    },
     store: snapshots,
     variants: caches.badges,
+    rasters: caches.rasters,
     errors: caches.errors,
     send,
     logger,
@@ -261,7 +291,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     forceCloseConnections: 'idle',
     // The route schemas are ours and fixed (tests cover them): no meta-schema
     // check, which costs ajv some MB of resident memory to compile.
-    ajv: { customOptions: { validateSchema: false } },
+    // Referred schemas are called, not inlined: the badge routes share their
+    // query schemas by $ref (badge/registry.ts), and inlining compiled a copy
+    // for each route and its HEAD, some 0.5 MB of resident memory each.
+    ajv: { customOptions: { validateSchema: false, inlineRefs: false } },
     // A route's validators are compiled when it is first asked for.
     schemaController: { compilersFactory: { buildValidator: lazyValidators() } },
     // Requests that arrive while closing are answered as usual (with
@@ -289,6 +322,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   app.decorate('caches', caches)
   app.decorate('logger', logger)
   logRequests(app, logger)
+  registry.addSchemas(app)
   if (webhook) {
     app.addHook('onClose', async function stopWebhookRefreshes() {
       webhook.close()

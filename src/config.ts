@@ -6,6 +6,7 @@ import {
   listenHost,
   publicComponents,
   redisUrl,
+  stateValues,
   trustProxy,
   webhookTokens,
   type PublicComponents,
@@ -13,10 +14,15 @@ import {
 } from './config/fields.js'
 import { Secret } from './config/secret.js'
 import { budgetShare } from './fleet/share.js'
+import { COLOR_PATTERN, normalColor } from './badge/colors.js'
+import { MAX_LABEL_LENGTH, TEXT_PATTERN } from './badge/query.js'
+import { FACE_STATES, type StateWords } from './badge/states.js'
 import { pollPlan } from './status/pacing.js'
 
 export const DEFAULT_API_URL = 'https://faciotech.com/modules/addons/faciotech_monitor/api.php'
 const MIN_TOKEN_LENGTH = 16
+/** BADGE_MESSAGES, BADGE_COLORS: six states, each value at most 64 characters percent-encoded, and room to spare. */
+const MAX_STATE_LIST_LENGTH = 4096
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 /** Printable ASCII without spaces: anything else cannot travel in a header. */
@@ -34,6 +40,8 @@ export interface Config {
   readonly staleIfErrorSeconds: number
   readonly upstreamTimeoutMs: number
   readonly badgeLabel: string
+  /** BADGE_MESSAGES and BADGE_COLORS: every status badge's words and colours per state, where set. */
+  readonly badgeWords: StateWords
   readonly badgeMaxAgeSeconds: number
   readonly logLevel: (typeof LOG_LEVELS)[number]
   readonly shutdownDrainSeconds: number
@@ -109,6 +117,8 @@ const ENV_SCHEMA = {
     STALE_IF_ERROR_SECONDS: integer(1800, 0, 604800),
     UPSTREAM_TIMEOUT_MS: integer(5000, 100, 60000),
     BADGE_LABEL: { type: 'string', maxLength: 64, default: 'status' },
+    BADGE_MESSAGES: { type: 'string', maxLength: MAX_STATE_LIST_LENGTH, default: '' },
+    BADGE_COLORS: { type: 'string', maxLength: MAX_STATE_LIST_LENGTH, default: '' },
     BADGE_MAX_AGE_SECONDS: integer(60, 0, 86400),
     SHUTDOWN_DRAIN_SECONDS: integer(2, 0, 5),
     PUBLIC_COMPONENTS: { type: 'string', default: '' },
@@ -153,6 +163,8 @@ const MESSAGES: Partial<Record<VariableName, string>> = {
   MONITOR_API_KEY: 'MONITOR_API_KEY must be printable ASCII without spaces',
   FLEET_SIZE_HINT: 'FLEET_SIZE_HINT must be a whole number from 1 to 1000 (the replicas sharing the budget)',
   BADGE_LABEL: 'BADGE_LABEL must be at most 64 characters',
+  BADGE_MESSAGES: 'BADGE_MESSAGES must be at most 4096 characters',
+  BADGE_COLORS: 'BADGE_COLORS must be at most 4096 characters',
   METRICS_ENABLED: 'METRICS_ENABLED must be true or false',
   METRICS_TOKEN: 'METRICS_TOKEN must be printable ASCII without spaces',
   STATUS_PAGE_NAME: 'STATUS_PAGE_NAME must be at most 100 characters, without control characters',
@@ -223,6 +235,32 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const visible = take(publicComponents(text('PUBLIC_COMPONENTS')))
   const proxies = take(trustProxy(text('TRUST_PROXY')))
   const origins = take(corsOrigins(text('CORS_ORIGINS')))
+  const textRule = new RegExp(TEXT_PATTERN)
+  const colorRule = new RegExp(COLOR_PATTERN)
+  // Read only when the schema let them through (their length): one problem each.
+  const wordsOk = (name: VariableName) => text(name).length <= MAX_STATE_LIST_LENGTH
+  const messages = wordsOk('BADGE_MESSAGES')
+    ? take(
+        stateValues(
+          'BADGE_MESSAGES',
+          text('BADGE_MESSAGES'),
+          FACE_STATES,
+          (value) => value !== '' && Array.from(value).length <= MAX_LABEL_LENGTH && textRule.test(value),
+          `1 to ${MAX_LABEL_LENGTH} characters without control characters`,
+        ),
+      )
+    : undefined
+  const colors = wordsOk('BADGE_COLORS')
+    ? take(
+        stateValues(
+          'BADGE_COLORS',
+          text('BADGE_COLORS'),
+          FACE_STATES,
+          (value) => colorRule.test(value),
+          'a colour name (brightgreen, red…) or hex (ff8800)',
+        ),
+      )
+    : undefined
   const hookTokens = present.WEBHOOK_TOKEN === undefined ? [] : take(webhookTokens(present.WEBHOOK_TOKEN))
   const redis = present.REDIS_URL === undefined ? null : take(redisUrl(present.REDIS_URL))
 
@@ -234,6 +272,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     visible === undefined ||
     proxies === undefined ||
     origins === undefined ||
+    messages === undefined ||
+    colors === undefined ||
     hookTokens === undefined ||
     redis === undefined
   ) {
@@ -248,6 +288,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     staleIfErrorSeconds: e.STALE_IF_ERROR_SECONDS,
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     badgeLabel: e.BADGE_LABEL,
+    badgeWords: {
+      messages,
+      colors: Object.fromEntries(Object.entries(colors).map(([state, color]) => [state, normalColor(color)])),
+    },
     badgeMaxAgeSeconds: Math.min(e.BADGE_MAX_AGE_SECONDS, e.CACHE_TTL_SECONDS),
     logLevel: e.LOG_LEVEL,
     shutdownDrainSeconds: e.SHUTDOWN_DRAIN_SECONDS,

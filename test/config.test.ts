@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       staleIfErrorSeconds: 1800,
       upstreamTimeoutMs: 5000,
       badgeLabel: 'status',
+      badgeWords: { messages: {}, colors: {} },
       badgeMaxAgeSeconds: 60,
       logLevel: 'info',
       shutdownDrainSeconds: 2,
@@ -195,6 +196,44 @@ describe('loadConfig', () => {
       'CORS_ORIGINS must be "*" or a comma list of origins like https://www.example.com (no path)',
     ],
     ['METRICS_ENABLED', 'yes', 'METRICS_ENABLED must be true or false'],
+    [
+      'BADGE_MESSAGES',
+      'down',
+      'BADGE_MESSAGES must be a comma list of state=value pairs, states among operational, degraded, partialOutage, majorOutage, maintenance, unknown',
+    ],
+    [
+      'BADGE_MESSAGES',
+      'major_outage=down',
+      'BADGE_MESSAGES must be a comma list of state=value pairs, states among operational, degraded, partialOutage, majorOutage, maintenance, unknown',
+    ],
+    [
+      'BADGE_MESSAGES',
+      'up=x,up=y',
+      'BADGE_MESSAGES must be a comma list of state=value pairs, states among operational, degraded, partialOutage, majorOutage, maintenance, unknown',
+    ],
+    ['BADGE_MESSAGES', 'unknown=%E0%A4%A', 'BADGE_MESSAGES has a value that is not valid percent-encoding'],
+    ['BADGE_MESSAGES', 'unknown=', 'BADGE_MESSAGES: each value must be 1 to 64 characters without control characters'],
+    [
+      'BADGE_MESSAGES',
+      'unknown=a%0Ab',
+      'BADGE_MESSAGES: each value must be 1 to 64 characters without control characters',
+    ],
+    [
+      'BADGE_MESSAGES',
+      `unknown=${'x'.repeat(65)}`,
+      'BADGE_MESSAGES: each value must be 1 to 64 characters without control characters',
+    ],
+    ['BADGE_MESSAGES', 'x'.repeat(4097), 'BADGE_MESSAGES must be at most 4096 characters'],
+    [
+      'BADGE_COLORS',
+      'majorOutage=blackish',
+      'BADGE_COLORS: each value must be a colour name (brightgreen, red…) or hex (ff8800)',
+    ],
+    [
+      'BADGE_COLORS',
+      'degraded',
+      'BADGE_COLORS must be a comma list of state=value pairs, states among operational, degraded, partialOutage, majorOutage, maintenance, unknown',
+    ],
     ['HOST', 'not a host', 'HOST must be an IP address (0.0.0.0, ::, 127.0.0.1) or a host name'],
     ['HOST', '999.1.1.1:80', 'HOST must be an IP address (0.0.0.0, ::, 127.0.0.1) or a host name'],
     ['PORT', '0x10', 'PORT must be a whole number from 0 to 65535'],
@@ -219,6 +258,18 @@ describe('loadConfig', () => {
     ],
   ])('refuses %s=%s', (name, value, message) => {
     expect(problemsOf({ MONITOR_API_KEY: KEY, [name]: value })).toEqual([message])
+  })
+
+  it('reads BADGE_MESSAGES and BADGE_COLORS, percent-decoded, colours in one form', () => {
+    const config = loadConfig({
+      MONITOR_API_KEY: KEY,
+      BADGE_MESSAGES: ' majorOutage=down%2C%20sorry , operational=a%3Db=c ',
+      BADGE_COLORS: 'majorOutage=F80,operational=success,unknown=%23123456,maintenance=black',
+    })
+    expect(config.badgeWords).toEqual({
+      messages: { majorOutage: 'down, sorry', operational: 'a=b=c' },
+      colors: { majorOutage: '#ff8800', operational: 'brightgreen', unknown: '#123456', maintenance: 'black' },
+    })
   })
 
   it.each([

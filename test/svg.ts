@@ -19,7 +19,7 @@ export function svgFacts(svg: string): SvgFacts {
   const texts = [...svg.matchAll(/<text ([^>]*)>([^<]*)<\/text>/g)]
     .filter((m) => !(m[1] ?? '').includes('fill-opacity'))
     .map((m) => decode(m[2] ?? ''))
-  const fill = /<rect x="\d+" width="\d+" height="\d+" fill="(#[0-9a-f]+)"/.exec(svg)?.[1]
+  const fill = /<rect x="\d+" width="\d+" height="\d+" fill="(#[0-9a-f]+|[a-z]+)"/.exec(svg)?.[1]
   const messageFill = fill?.length === 4 ? fill.replace(/[0-9a-f]/g, '$&$&') : fill
   return { ariaLabel: ariaLabel === undefined ? undefined : decode(ariaLabel), texts, messageFill }
 }

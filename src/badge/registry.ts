@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
 import type { Send } from '../http/responder.js'
+import { NO_STORE } from './cache-policy.js'
 import type { Representation } from '../http/prepared.js'
 import type { VariantCache } from '../http/variants.js'
 import { withSnapshot, type Snapshot, type SnapshotStore } from '../status/snapshot.js'
-import type { BadgeError } from './faces.js'
+import { BadgeFailure, type BadgeError } from './faces.js'
 import type { BadgeFormat, Content, FormatContext, FormatRoute } from './format.js'
+import type { Query } from './query.js'
 import type { Subject } from './subject.js'
 
 export interface BadgeRegistryOptions {
@@ -15,6 +17,8 @@ export interface BadgeRegistryOptions {
   readonly store: SnapshotStore
   /** Prepared badges by variant; bounded in bytes. */
   readonly variants: VariantCache
+  /** Rendered images (PNG) by variant: expensive to make, kept apart; bounded in bytes. */
+  readonly rasters: VariantCache
   /** Error answers: few (format × reason × style × label), made once. */
   readonly errors: VariantCache
   readonly send: Send
@@ -29,6 +33,11 @@ export const UNMATCHED_ROUTE = '(unmatched)'
 /** Error answers never change: they belong to generation 0, made once. */
 const ERRORS_GENERATION = 0
 
+/** `next(value)` now, or once `value` settles: the synchronous path stays synchronous. */
+function then<T, R>(value: T | Promise<T>, next: (value: T) => R | Promise<R>): R | Promise<R> {
+  return value instanceof Promise ? value.then(next) : next(value)
+}
+
 /**
  * Every subject in every format, as routes. A request finds the variant
  * prepared for the current snapshot and sends it; only the first request of
@@ -36,10 +45,10 @@ const ERRORS_GENERATION = 0
  * content renders. Failures answer in the route's format.
  */
 export function createBadgeRegistry(options: BadgeRegistryOptions) {
-  const { store, variants, errors, send } = options
+  const { store, variants, rasters, errors, send } = options
 
   // Error answers are not datable (http/prepared.ts): the time given is never shown.
-  const errorAnswer = (content: Content): Representation =>
+  const errorAnswer = (content: Content): Representation | Promise<Representation> =>
     errors.get(content.key, ERRORS_GENERATION) ??
     errors.put(content.key, ERRORS_GENERATION, content.key, 0, () => content.prepare())
 
@@ -58,31 +67,48 @@ export function createBadgeRegistry(options: BadgeRegistryOptions) {
 
   function handlerFor(subject: Subject, route: FormatRoute) {
     const base = `${route.url}\n`
-    const paramNames = subject.params ? Object.keys((subject.params as { properties?: object }).properties ?? {}) : []
+    const paramNames = [
+      ...Object.keys((subject.params as { properties?: object } | undefined)?.properties ?? {}),
+      ...Object.keys(subject.query?.properties ?? {}),
+    ]
+    const cache = route.raster ? rasters : variants
+    const fail = (reason: BadgeError, request: FastifyRequest, reply: FastifyReply) =>
+      then(errorAnswer(route.error(reason, request)), (rep) => send(route.url, request, reply, rep))
 
-    function serve(snapshot: Snapshot, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+    function serve(snapshot: Snapshot, request: FastifyRequest, reply: FastifyReply) {
       const options = route.options(request)
-      if (typeof options === 'string')
-        return send(route.url, request, reply, errorAnswer(route.error(options, request)))
-      const params = request.params as Readonly<Record<string, string>>
+      if (typeof options === 'string') return fail(options, request, reply)
+      const params = subject.identify
+        ? subject.identify(request.query as Query)
+        : (request.params as Readonly<Record<string, string>>)
+      if (typeof params === 'string') return fail(params, request, reply)
       let key = base
       for (const name of paramNames) key += `${params[name] ?? ''}\n`
       key += options.key
-      const prepared = variants.get(key, snapshot.generation)
+      const prepared = cache.get(key, snapshot.generation)
       if (prepared) return send(route.url, request, reply, prepared)
       const badge = subject.badge(snapshot, params)
-      if (!badge) return send(route.url, request, reply, errorAnswer(route.error('not found', request)))
-      const content = route.content(badge, options)
-      // Query parameters are the client's to invent: such a variant is kept only when admitted.
-      const rep = variants.put(
-        key,
-        snapshot.generation,
-        content.key,
-        badge.view.asOf,
-        () => content.prepare(),
-        options.key !== '',
-      )
-      return send(route.url, request, reply, rep)
+      if (!badge) return fail('not found', request, reply)
+      const answer = then(route.content(badge, options), (content) => {
+        if (typeof content === 'string') return fail(content, request, reply)
+        // Query parameters are the client's to invent: such a variant is kept only when admitted.
+        const rep = cache.put(
+          key,
+          snapshot.generation,
+          content.key,
+          badge.view.asOf,
+          () => content.prepare(),
+          options.key !== '',
+        )
+        return then(rep, (made) => send(route.url, request, reply, made))
+      })
+      // A content that could not be made (a PNG past its bounds) answers its error, and is not kept.
+      return answer instanceof Promise
+        ? answer.catch((failure: unknown) => {
+            if (failure instanceof BadgeFailure) return fail(failure.reason, request, reply)
+            throw failure
+          })
+        : answer
     }
 
     const { resource } = subject
@@ -94,32 +120,62 @@ export function createBadgeRegistry(options: BadgeRegistryOptions) {
     }
   }
 
-  function routesOf(scope: FormatRoute['scope']) {
-    return options.subjects.flatMap((subject) =>
-      options.formats
-        .map((format) => format(subject, options.context))
-        .filter((route) => route.scope === scope)
-        .map((route) => ({ subject, route })),
-    )
+  /**
+   * The query schemas routes share, by $id: added once to the root
+   * (`addSchemas`) and referred to by each route, so that Fastify's ajv
+   * (told not to inline references, src/app.ts) compiles each once, not once
+   * per route and again for its HEAD route, about 0.5 MB of resident memory
+   * each.
+   */
+  const shared = new Map<string, object>()
+  /** A schema with an $id, added once, as a reference; its allOf parts too. */
+  const share = (schema: { $id?: string; allOf?: object[] }): object => {
+    if (schema.$id === undefined) return schema
+    if (!shared.has(schema.$id)) {
+      const parts = schema.allOf?.map((part) => share(part))
+      shared.set(schema.$id, parts ? { ...schema, allOf: parts } : schema)
+    }
+    return { $ref: `${schema.$id}#` }
   }
+
+  const routes = options.subjects.flatMap((subject) =>
+    options.formats.map((format) => {
+      const route = format(subject, options.context)
+      const query = route.schema.querystring as { $id?: string } | undefined
+      return { subject, route, schema: query ? { ...route.schema, querystring: share(query) } : route.schema }
+    }),
+  )
 
   /** Registers the routes of one scope (images, or documents) on `app`. */
   function register(app: FastifyInstance, scope: FormatRoute['scope']): void {
-    for (const { subject, route } of routesOf(scope)) {
+    for (const { subject, route, schema } of routes.filter((r) => r.route.scope === scope)) {
       app.get(route.url, {
-        schema: route.schema,
+        schema,
         attachValidation: true,
         handler: handlerFor(subject, route),
         // A thrown error still answers in the route's format.
         errorHandler(error, request, reply) {
           options.logger.error({ err: error, reqId: request.id, route: route.url }, 'request failed')
-          void send(route.url, request, reply, errorAnswer(route.error('internal server error', request)))
+          const answered = then(errorAnswer(route.error('internal server error', request)), (rep) =>
+            send(route.url, request, reply, rep),
+          )
+          // Not even the error answer could be made (a PNG with no rasteriser): a bare 500.
+          if (answered instanceof Promise) {
+            answered.catch((failure: unknown) => {
+              options.logger.error({ err: failure, reqId: request.id, route: route.url }, 'error answer failed')
+              void reply.code(500).header('cache-control', NO_STORE).send()
+            })
+          }
         },
       })
     }
   }
 
   return {
+    /** Adds the shared query schemas to `app`: the root, before any scope registers its routes. */
+    addSchemas(app: FastifyInstance): void {
+      for (const schema of shared.values()) app.addSchema(schema)
+    },
     register,
     /**
      * Answers a GET for a URL no route knows, or whose path cannot be
@@ -127,11 +183,15 @@ export function createBadgeRegistry(options: BadgeRegistryOptions) {
      * or shields JSON (an <img> with a typo shows "not found", not a broken
      * image). False when the suffix names no such format: the caller answers.
      */
-    answerUnmatched(request: FastifyRequest, reply: FastifyReply, reason: BadgeError): FastifyReply | false {
+    answerUnmatched(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      reason: BadgeError,
+    ): FastifyReply | Promise<FastifyReply> | false {
       const path = request.url.split('?', 1)[0] ?? ''
       const route = unmatchedRoutes.find((r) => path.endsWith(r.url))
       if (!route?.alwaysOk) return false
-      return send(UNMATCHED_ROUTE, request, reply, errorAnswer(route.error(reason, request)))
+      return then(errorAnswer(route.error(reason, request)), (rep) => send(UNMATCHED_ROUTE, request, reply, rep))
     },
   }
 }

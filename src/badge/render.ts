@@ -25,6 +25,8 @@ export interface BadgeSpec {
   readonly color: string
   readonly labelColor?: string | undefined
   readonly style?: BadgeStyle | undefined
+  /** A logo as a data URL (./logos/logos.ts made it safe to draw). */
+  readonly logo?: string | undefined
 }
 
 export const SVG_CONTENT_TYPE = 'image/svg+xml; charset=utf-8'
@@ -51,5 +53,6 @@ export function renderSvg(spec: BadgeSpec): string {
     color: spec.color,
     style: spec.style ?? 'flat',
     ...(spec.labelColor !== undefined && { labelColor: spec.labelColor }),
+    ...(spec.logo !== undefined && { logoBase64: spec.logo }),
   })
 }

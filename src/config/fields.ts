@@ -100,6 +100,36 @@ export function listenHost(value: string): Read<string> {
   return problem('HOST must be an IP address (0.0.0.0, ::, 127.0.0.1) or a host name')
 }
 
+/**
+ * `state=value` pairs, comma-separated, for BADGE_MESSAGES and BADGE_COLORS:
+ * each state at most once, its value percent-decoded (a comma is %2C, "="
+ * is %3D) and checked as the matching query parameter is.
+ */
+export function stateValues<State extends string>(
+  name: string,
+  value: string,
+  states: readonly State[],
+  valid: (value: string) => boolean,
+  rule: string,
+): Read<Partial<Record<State, string>>> {
+  const values: Partial<Record<State, string>> = {}
+  const shape = `${name} must be a comma list of state=value pairs, states among ${states.join(', ')}`
+  for (const entry of commaList(value)) {
+    const equals = entry.indexOf('=')
+    const state = entry.slice(0, equals).trim() as State
+    if (equals <= 0 || !states.includes(state) || state in values) return problem(shape)
+    let decoded: string
+    try {
+      decoded = decodeURIComponent(entry.slice(equals + 1).trim())
+    } catch {
+      return problem(`${name} has a value that is not valid percent-encoding`)
+    }
+    if (!valid(decoded)) return problem(`${name}: each value must be ${rule}`)
+    values[state] = decoded
+  }
+  return ok(values)
+}
+
 /** A webhook token: long enough not to be guessed, and safe in a URL as it is. */
 const WEBHOOK_TOKEN = /^[A-Za-z0-9._~-]{24,}$/
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { FastifyCorsOptions } from '@fastify/cors'
 import { Socket } from 'node:net'
 import helmet, { type HelmetOptions } from 'helmet'
+import { BUILDER_SCRIPT } from '../landing/builder.js'
 import { nodeHttp } from './node-http.js'
 import { LANDING_CSS, LANDING_SCRIPT } from '../landing/page.js'
 
@@ -42,17 +43,18 @@ export const SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src d
 const hashOf = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`
 
 /**
- * The landing page: its own images, its one stylesheet and its one script
- * (both by hash), and the live-update stream of its own origin; nothing else.
+ * The landing page: its own images, its one stylesheet and its two scripts
+ * (live updates, the badge builder), each by hash, and the live-update
+ * stream of its own origin; its form may open the service's own badges.
  */
 export const LANDING_CSP = [
   "default-src 'none'",
   "img-src 'self'",
   `style-src ${hashOf(LANDING_CSS)}`,
-  `script-src ${hashOf(LANDING_SCRIPT)}`,
+  `script-src ${hashOf(LANDING_SCRIPT)} ${hashOf(BUILDER_SCRIPT)}`,
   "connect-src 'self'",
   "base-uri 'none'",
-  "form-action 'none'",
+  "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ')
 
@@ -73,8 +75,9 @@ function helmetHeaders(): Record<string, string> {
 const BASE = helmetHeaders()
 
 /** The security headers of each kind of prepared representation. */
-export const SECURITY_HEADERS: Readonly<Record<'json' | 'svg' | 'html', Readonly<Record<string, string>>>> = {
+export const SECURITY_HEADERS: Readonly<Record<'json' | 'svg' | 'png' | 'html', Readonly<Record<string, string>>>> = {
   json: BASE,
+  png: BASE,
   svg: { ...BASE, 'content-security-policy': SVG_CSP },
   html: { ...BASE, 'content-security-policy': LANDING_CSP },
 }

@@ -64,11 +64,20 @@ export interface Admission {
  */
 export function createAdmission(perSecond: number, now: () => number = () => performance.now()): Admission {
   const doorkeeper = createDoorkeeper()
+  const bucket = createRateAdmission(perSecond, now)
+  return { admit: (key) => doorkeeper.seen(key) && bucket.admit(key) }
+}
+
+/**
+ * At most `perSecond` new entries (the token bucket of createAdmission)
+ * from their first request: for entries that cost far more to make than to
+ * keep (a rendered PNG), where making one twice is the waste to avoid.
+ */
+export function createRateAdmission(perSecond: number, now: () => number = () => performance.now()): Admission {
   let tokens = perSecond
   let refilledAt = now()
   return {
-    admit(key) {
-      if (!doorkeeper.seen(key)) return false
+    admit() {
       const at = now()
       tokens = Math.min(perSecond, tokens + ((at - refilledAt) / 1000) * perSecond)
       refilledAt = at
@@ -115,6 +124,64 @@ export function createVariantCache(options: VariantCacheOptions) {
   let prepared = 0
   let passed = 0
 
+  function keep(key: string, generation: number, contentKey: string, representation: Representation, chosen: boolean) {
+    const previous = entries.get(key)
+    if (previous || !chosen || !admission || admission.admit(key)) {
+      entries.set(key, { generation, contentKey, representation })
+    } else passed++
+    return representation
+  }
+
+  /**
+   * The variant's representation for `generation`, whose content is named by
+   * `contentKey` and, when new, prepared by `prepare` as of `asOf`. A key
+   * the client chose (query parameters) is kept only if the admission says so.
+   * A `prepare` that works off the event loop (a PNG) gives a promise; the
+   * content it makes is kept like any other, unless the same content was
+   * kept meanwhile.
+   */
+  function put(
+    key: string,
+    generation: number,
+    contentKey: string,
+    asOf: number,
+    prepare: () => Prepared,
+    chosenByClient?: boolean,
+  ): Representation
+  function put(
+    key: string,
+    generation: number,
+    contentKey: string,
+    asOf: number,
+    prepare: () => Prepared | Promise<Prepared>,
+    chosenByClient?: boolean,
+  ): Representation | Promise<Representation>
+  function put(
+    key: string,
+    generation: number,
+    contentKey: string,
+    asOf: number,
+    prepare: () => Prepared | Promise<Prepared>,
+    chosenByClient = false,
+  ): Representation | Promise<Representation> {
+    const confirm = () => {
+      const previous = entries.get(key)
+      if (previous?.contentKey !== contentKey) return undefined
+      previous.generation = generation
+      confirmed++
+      return previous.representation
+    }
+    const current = confirm()
+    if (current) return current
+    const made = prepare()
+    const finish = (p: Prepared) => {
+      prepared++
+      const previousMs = entries.get(key)?.representation.lastModifiedMs
+      return keep(key, generation, contentKey, represent(p, nextLastModified(asOf, previousMs)), chosenByClient)
+    }
+    return made instanceof Promise ? made.then((p) => confirm() ?? finish(p)) : finish(made)
+  }
+
   return {
     /** The variant's representation when it is current for `generation`. */
     get(key: string, generation: number): Representation | undefined {
@@ -124,32 +191,7 @@ export function createVariantCache(options: VariantCacheOptions) {
       return entry.representation
     },
 
-    /**
-     * The variant's representation for `generation`, whose content is named by
-     * `contentKey` and, when new, prepared by `prepare` as of `asOf`. A key
-     * the client chose (query parameters) is kept only if the admission says so.
-     */
-    put(
-      key: string,
-      generation: number,
-      contentKey: string,
-      asOf: number,
-      prepare: () => Prepared,
-      chosenByClient = false,
-    ): Representation {
-      const previous = entries.get(key)
-      if (previous?.contentKey === contentKey) {
-        previous.generation = generation
-        confirmed++
-        return previous.representation
-      }
-      prepared++
-      const representation = represent(prepare(), nextLastModified(asOf, previous?.representation.lastModifiedMs))
-      if (previous || !chosenByClient || !admission || admission.admit(key)) {
-        entries.set(key, { generation, contentKey, representation })
-      } else passed++
-      return representation
-    },
+    put,
 
     stats(): VariantStats {
       return {

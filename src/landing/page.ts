@@ -1,4 +1,5 @@
 import type { Component } from '../status/components.js'
+import { BUILDER_SCRIPT, builderSection } from './builder.js'
 import { escapeHtml, Html, html } from './html.js'
 
 /** At most this many components are listed; the rest are in /components.json. */
@@ -27,7 +28,8 @@ export interface LandingContent {
 }
 
 /**
- * The page's one script, allowed by its hash in the CSP: it listens to the
+ * The page's live-update script (the builder, ./builder.ts, is the other),
+ * allowed by its hash in the CSP: it listens to the
  * live-update stream (GET /events) and reloads the page's badges (and the
  * status line) when the status changes. When the stream is refused (or this
  * browser has no EventSource) it reloads them once a minute instead. The
@@ -73,6 +75,8 @@ h3{font-size:.85rem;margin:.75rem 0 .25rem;color:#59636e;text-transform:uppercas
 pre{background:#f6f8fa;border:1px solid #d0d7de;border-radius:6px;padding:.5rem .75rem;overflow-x:auto;margin:0}
 code{font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .badge{margin:.25rem 0 .5rem}.muted{color:#59636e}table{border-collapse:collapse}td,th{padding:.2rem .6rem;text-align:left;border-bottom:1px solid #d0d7de}
+.dark{background:#0d1117;padding:.4rem .6rem;border-radius:6px;display:inline-block}
+form label{margin-right:1rem;white-space:nowrap}input,select,button{font:inherit;font-size:.9rem}h3 button{font-size:.75rem;margin-left:.5rem}
 `.trim()
 
 interface Badge {
@@ -93,6 +97,24 @@ interface Badge {
 export function htmlSnippet(url: string, alt: string): string {
   return `<img src="${escapeHtml(url)}" alt="${escapeHtml(alt)}">`
 }
+
+/**
+ * Light and dark sources: the browser picks by the reader's colour scheme.
+ * GitHub renders this in Markdown too (through its image proxy), following
+ * the reader's GitHub theme, where a rule inside an SVG would follow the
+ * operating system (and fail in GitHub's mobile app).
+ */
+export function pictureSnippet(lightUrl: string, darkUrl: string, alt: string): string {
+  return [
+    '<picture>',
+    `  <source media="(prefers-color-scheme: dark)" srcset="${escapeHtml(darkUrl)}">`,
+    `  <img src="${escapeHtml(lightUrl)}" alt="${escapeHtml(alt)}">`,
+    '</picture>',
+  ].join('\n')
+}
+
+/** The query joined to a URL that may have one already. */
+export const withQuery = (url: string, query: string) => `${url}${url.includes('?') ? '&' : '?'}${query}`
 
 export function markdownSnippet(url: string, alt: string): string {
   // eslint-disable-next-line no-control-regex -- control characters cannot stand in alt text
@@ -119,6 +141,9 @@ export function fetchSnippet(url: string, fields = 'message, color, stale'): str
   ].join('\n')
 }
 
+/** A roll-up's example list, in the snippets. */
+const ROLLUP_EXAMPLE = 'components/badge.svg?ids=1,2,7'
+
 const BADGES: readonly Badge[] = [
   {
     title: 'Overall status',
@@ -140,16 +165,28 @@ const BADGES: readonly Badge[] = [
 
 function snippets(base: string, assets: string, badge: Badge, alt: string): Html {
   const svgUrl = `${base}/${badge.svg}`
+  const darkUrl = withQuery(svgUrl, 'theme=dark')
   const shieldsUrl = `https://img.shields.io/endpoint?url=${encodeURIComponent(`${base}/${badge.shields}`)}`
   return html`<section>
     <h2>${badge.title}</h2>
     <div class="badge">
       <img src="${assets}${badge.svg}" data-live="${assets}${badge.svg}" alt="${alt}" height="20" />
+      <span class="dark"
+        ><img
+          src="${assets}${badge.svg}?theme=dark"
+          data-live="${assets}${badge.svg}?theme=dark"
+          alt="${alt} (dark)"
+          height="20"
+      /></span>
     </div>
     <h3>HTML</h3>
     <pre><code>${htmlSnippet(svgUrl, alt)}</code></pre>
     <h3>Markdown</h3>
     <pre><code>${markdownSnippet(svgUrl, alt)}</code></pre>
+    <h3>Light and dark pages: HTML, or Markdown on GitHub (either theme)</h3>
+    <pre><code>${pictureSnippet(svgUrl, darkUrl, alt)}</code></pre>
+    <h3>PNG, where SVG is refused (e-mail, some chat and forum software)</h3>
+    <pre><code>${htmlSnippet(svgUrl.replace(/\.svg$/, '.png'), alt)}</code></pre>
     <h3>JSON from a front end</h3>
     <pre><code>${fetchSnippet(`${base}/${badge.json}`, badge.fields)}</code></pre>
     <h3>shields.io</h3>
@@ -162,8 +199,18 @@ function snippets(base: string, assets: string, badge: Badge, alt: string): Html
  * size does not depend on the components; `base` appears in it 8 times.
  */
 export function originSection(base: string, content: LandingContent, note?: string): string {
+  const rollup = `${base}/${ROLLUP_EXAMPLE}`
   return html`${note ? html`<p class="muted">${note}</p>` : html``}
+    ${builderSection(base, content.assets, content.label)}
     ${BADGES.map((badge) => snippets(base, content.assets, badge, badge.alt || content.label))}
+    <section>
+      <h2>A group of components</h2>
+      <p>
+        One badge for the components you list, worst state wins (every one down: major outage; some: partial
+        outage; any pending: degraded; paused ones are left out). Up to 50 public component ids.
+      </p>
+      <pre><code>${htmlSnippet(rollup, content.label)}</code></pre>
+    </section>
     <p>
       Any badge's URL is this address followed by its path: <code>${base}/</code> +
       <code>components/ID/badge.svg</code>.
@@ -230,7 +277,10 @@ function componentsSection(assets: string, state: ComponentsState): Html {
 
 const PARAMETERS = (assets: string) => html`<section>
   <h2>Parameters</h2>
-  <p>Every <code>.svg</code> badge takes these query parameters; others are ignored.</p>
+  <p>
+    Every <code>.svg</code> badge, and its <code>.png</code> (the same badge at 2x, for where SVG is refused), takes
+    these query parameters; others are ignored.
+  </p>
   <table>
     <tr>
       <th>parameter</th>
@@ -250,10 +300,39 @@ const PARAMETERS = (assets: string) => html`<section>
     <tr>
       <td><code>labelColor</code>, <code>color</code></td>
       <td>
-        a colour name (brightgreen, green, yellowgreen, yellow, orange, red, blue, grey, lightgrey) or hex without #
-        (ff8800)
+        a colour name (brightgreen, green, yellowgreen, yellow, orange, red, blue, grey, lightgrey, or a CSS name
+        such as black) or hex without # (ff8800)
       </td>
       <td><img src="${assets}badge.svg?labelColor=1f2328" alt="dark label" height="20" /></td>
+    </tr>
+    <tr>
+      <td><code>logo</code>, <code>logoColor</code></td>
+      <td>
+        a simple-icons slug (github, as on simpleicons.org), or an SVG as
+        <code>data:image/svg+xml;base64,…</code> (at most 8 KiB; drawing elements only); logoColor as color
+      </td>
+      <td><img src="${assets}badge.svg?logo=github" alt="GitHub logo" height="20" /></td>
+    </tr>
+    <tr>
+      <td><code>theme</code></td>
+      <td>light, or dark: deeper, less glaring colours, white text, for dark pages</td>
+      <td>
+        <span class="dark"><img src="${assets}badge.svg?theme=dark" alt="dark theme" height="20" /></span>
+      </td>
+    </tr>
+    <tr>
+      <td><code><i>state</i>Message</code>, <code><i>state</i>Color</code></td>
+      <td>
+        words and colour for one state, on every status badge (.svg, .png, .json, .shields.json): operational,
+        degraded, partialOutage, majorOutage, maintenance, unknown
+      </td>
+      <td>
+        <img
+          src="${assets}badge.svg?operationalMessage=all%20good&amp;operationalColor=2ea44f"
+          alt="all good"
+          height="20"
+        />
+      </td>
     </tr>
   </table>
 </section>`
@@ -302,6 +381,7 @@ export function landingParts(content: LandingContent): { readonly head: string; 
           <p class="muted">status-badge-proxy ${version}</p>
         </main>
         <script>${new Html(LANDING_SCRIPT)}</script>
+        <script>${new Html(BUILDER_SCRIPT)}</script>
       </body>
     </html>
   `.value

@@ -1,6 +1,9 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
 import { jsonFormat } from '../../src/badge/formats/json.js'
+import { pngFormat } from '../../src/badge/formats/png.js'
+import { createLogos } from '../../src/badge/logos/logos.js'
+import { createRasteriser } from '../../src/badge/raster.js'
 import { shieldsFormat } from '../../src/badge/formats/shields.js'
 import { svgFormat } from '../../src/badge/formats/svg.js'
 import { createBadgeRegistry } from '../../src/badge/registry.js'
@@ -67,20 +70,26 @@ afterEach(async () => {
   await Promise.all(apps.splice(0).map((app) => app.close()))
 })
 
-async function appWith(...subjects: readonly Subject<never>[]) {
+async function appWith(...subjects: readonly Subject[]) {
   const badges = createVariantCache({ maxBytes: 1024 * 1024 })
   const registry = createBadgeRegistry({
     subjects,
-    formats: [svgFormat, jsonFormat, shieldsFormat],
-    context: { cachePolicy: { maxAgeSeconds: 60, staleIfErrorSeconds: 600 } },
+    formats: [svgFormat, pngFormat, jsonFormat, shieldsFormat],
+    context: {
+      cachePolicy: { maxAgeSeconds: 60, staleIfErrorSeconds: 600 },
+      logos: createLogos(),
+      rasteriser: createRasteriser({ maxInFlight: 1, maxQueued: 4, timeoutMs: 10_000, scale: 2 }),
+    },
     store: storeOf(() => generation),
     variants: badges,
+    rasters: createVariantCache({ maxBytes: 1024 * 1024 }),
     errors: createVariantCache({ maxBytes: 64 * 1024 }),
     send: createResponder({ closing: () => false, counts: NO_COUNTS }),
     label: 'status',
     logger: createLogger('silent'),
   })
   const app = Fastify()
+  registry.addSchemas(app)
   registry.register(app, 'images')
   registry.register(app, 'documents')
   apps.push(app)
@@ -89,9 +98,12 @@ async function appWith(...subjects: readonly Subject<never>[]) {
 }
 
 describe('the badge registry', () => {
-  it('makes a subject declared once into its .svg, .json and .shields.json routes', async () => {
+  it('makes a subject declared once into its .svg, .png, .json and .shields.json routes', async () => {
     const { app } = await appWith(greeting)
     expect(svgFacts((await app.inject('/hello/world/badge.svg')).body).texts).toEqual(['hello', 'world'])
+    const png = await app.inject('/hello/world/badge.png')
+    expect(png.headers['content-type']).toBe('image/png')
+    expect(png.rawPayload.subarray(1, 4).toString()).toBe('PNG')
     expect((await app.inject('/hello/world/badge.json')).json()).toEqual({
       who: 'world',
       label: 'hello',
@@ -149,6 +161,10 @@ describe('the badge registry', () => {
     const shields = await app.inject('/fail/badge.shields.json')
     expect(shields.statusCode).toBe(200)
     expect(shields.json()).toMatchObject({ message: 'internal server error', isError: true })
-    for (const response of [svg, json, shields]) expect(response.body).not.toContain('secret detail')
+    const png = await app.inject('/fail/badge.png')
+    expect(png.statusCode).toBe(200)
+    expect(png.headers['content-type']).toBe('image/png')
+    expect(png.headers['x-badge-error']).toBe('internal server error')
+    for (const response of [svg, json, shields, png]) expect(response.body).not.toContain('secret detail')
   })
 })

@@ -34,9 +34,9 @@ describe('badgeOptions', () => {
     expect(badgeOptions({ style: 'flat' })).toBe(NO_OPTIONS)
   })
 
-  it('normalises colours: hex with or without #, any case', () => {
+  it('normalises colours: hex with or without #, any case, three digits or six', () => {
     expect(badgeOptions({ color: 'FF8800' }).color).toBe('#ff8800')
-    expect(badgeOptions({ color: '#f80' }).color).toBe('#f80')
+    expect(badgeOptions({ color: '#f80' }).color).toBe('#ff8800')
     expect(badgeOptions({ labelColor: 'blue' }).labelColor).toBe('blue')
   })
 

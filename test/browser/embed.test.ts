@@ -41,6 +41,26 @@ let site: Server | undefined
 let siteOrigin: string
 let browser: Browser | undefined
 
+/** A page of another origin that embeds badges with <picture>, light and dark, in the page's colours. */
+function picturePage(api: string): string {
+  const picture = (path: string, alt: string) => `<picture>
+  <source media="(prefers-color-scheme: dark)" srcset="${api}/${path}${path.includes('?') ? '&' : '?'}theme=dark">
+  <img src="${api}/${path}" alt="${alt}" height="20">
+</picture>`
+  return `<!doctype html><html><head><meta charset="utf-8"><title>picture</title>
+<link rel="icon" href="data:,">
+<style>
+body{font:16px system-ui,sans-serif;margin:24px;background:#fff;color:#1f2328}
+@media (prefers-color-scheme: dark){body{background:#0d1117;color:#e6edf3}}
+p{display:flex;gap:12px;align-items:center}
+</style></head><body>
+<h1>Embedded badges</h1>
+<p>${picture('badge.svg', 'status')} ${picture('components/2/badge.svg', 'database')}</p>
+<p>${picture('components/badge.svg?ids=1,2,3', 'backend')} ${picture('badge.svg?logo=github&label=repo', 'repo')}</p>
+<p><img id="png" src="${api}/badge.png?style=for-the-badge" alt="png" height="28"></p>
+</body></html>`
+}
+
 /** A page of another origin (another port) that embeds and fetches the badges. */
 function embeddingPage(api: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>embed</title>
@@ -90,6 +110,7 @@ beforeAll(async () => {
       '/live': livePage(apiOrigin),
       '/readme-fetch': readmeFetchPage(readme, apiOrigin),
       '/readme-events': readmeFetchPage(readme, apiOrigin, '### `GET /events`: live updates'),
+      '/picture': picturePage(apiOrigin),
     }
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(pages[request.url ?? '/'] ?? '')
   })
@@ -109,9 +130,31 @@ afterAll(async () => {
 })
 
 /** A new page; its screenshot is written before any assertion, so a failing run leaves one too. */
-async function openPage() {
+async function openPage(options: Parameters<Browser['newPage']>[0] = {}) {
   if (!browser) throw new Error('chromium did not start')
-  return browser.newPage()
+  return browser.newPage(options)
+}
+
+/** Console errors (CSP violations among them), page errors, failed requests and error statuses of a page. */
+/**
+ * Console errors and warnings, page errors, failed requests and error
+ * answers. With `supersededImages`, an image load the page itself cancelled
+ * by setting a new src (the builder's preview, as one types) is no problem.
+ */
+function problemsOf(page: Awaited<ReturnType<typeof openPage>>, { supersededImages = false } = {}): string[] {
+  const problems: string[] = []
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console: ${message.text()}`)
+  })
+  page.on('pageerror', (error) => problems.push(`page: ${error.message}`))
+  page.on('requestfailed', (request) => {
+    const cancelled = request.failure()?.errorText === 'net::ERR_ABORTED' && request.resourceType() === 'image'
+    if (!(supersededImages && cancelled)) problems.push(`failed: ${request.url()}`)
+  })
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`${response.status()}: ${response.url()}`)
+  })
+  return problems
 }
 
 describe.skipIf(!existsSync(CHROMIUM))('in a real browser', () => {
@@ -174,6 +217,30 @@ describe.skipIf(!existsSync(CHROMIUM))('in a real browser', () => {
     },
   )
 
+  it.each(['light', 'dark'] as const)(
+    '<picture> embeds follow a %s colour scheme, and every badge is drawn',
+    async (colorScheme) => {
+      const page = await openPage({ colorScheme, viewport: { width: 640, height: 260 } })
+      const problems = problemsOf(page)
+      await page.goto(`${siteOrigin}/picture`, { waitUntil: 'networkidle' })
+      await page.screenshot({ path: resolve(ARTIFACTS, `picture-${colorScheme}.png`) })
+      const images = await page.$$eval('img', (all) =>
+        all.map((img) => ({ src: img.currentSrc, complete: img.complete, width: img.naturalWidth })),
+      )
+      expect(images).toHaveLength(5)
+      for (const image of images) {
+        expect(image.complete, image.src).toBe(true)
+        expect(image.width, image.src).toBeGreaterThan(0)
+      }
+      const pictures = images.slice(0, 4)
+      for (const { src } of pictures) {
+        expect(src.includes('theme=dark'), src).toBe(colorScheme === 'dark')
+      }
+      expect(problems).toEqual([])
+      await page.close()
+    },
+  )
+
   it('an EventSource on another origin gets the status on connect, and the next within 2 s of a change', async () => {
     const page = await openPage()
     await page.goto(`${siteOrigin}/live`)
@@ -190,5 +257,57 @@ describe.skipIf(!existsSync(CHROMIUM))('in a real browser', () => {
     upstream?.setScenario('operational')
     await app?.poller.refresh('status')
     await page.close()
+  })
+
+  it('the landing page builder makes badges and snippets in the page', async () => {
+    const page = await openPage({ viewport: { width: 1000, height: 900 } })
+    const problems = problemsOf(page, { supersededImages: true })
+    await page.goto(`${apiOrigin}/`, { waitUntil: 'networkidle' })
+    await page.fill('#builder input[name="label"]', 'backend')
+    await page.selectOption('#builder select[name="style"]', 'for-the-badge')
+    await page.selectOption('#builder select[name="theme"]', 'dark')
+    await page.fill('#builder input[name="logo"]', 'github')
+    await page.fill('#builder input[name="ids"]', '1,2')
+    await page.waitForFunction(() =>
+      (document.getElementById('builder-preview') as HTMLImageElement | null)?.src.includes('ids=1%2C2'),
+    )
+    await page.waitForFunction(() => {
+      const img = document.getElementById('builder-preview') as HTMLImageElement | null
+      return img?.complete && img.naturalWidth > 0
+    })
+    await page.locator('section', { has: page.locator('#builder') }).screenshot({
+      path: resolve(ARTIFACTS, 'landing-builder.png'),
+    })
+    const url = await page.textContent('#builder-url')
+    expect(url).toBe(
+      `${apiOrigin}/components/badge.svg?ids=1%2C2&label=backend&style=for-the-badge&logo=github&theme=dark`,
+    )
+    expect(await page.textContent('#builder-picture')).toContain('<source media="(prefers-color-scheme: dark)"')
+    const preview = await page.$eval('#builder-preview', (img) => (img as HTMLImageElement).naturalHeight)
+    expect(preview).toBe(28)
+    expect(problems).toEqual([])
+    await page.close()
+  })
+
+  it('the landing page works without script: badges drawn, the builder opens the badge', async () => {
+    if (!browser) throw new Error('chromium did not start')
+    const context = await browser.newContext({ javaScriptEnabled: false })
+    const page = await context.newPage()
+    const problems = problemsOf(page)
+    await page.goto(`${apiOrigin}/`, { waitUntil: 'networkidle' })
+    await page.screenshot({ path: resolve(ARTIFACTS, 'landing-no-script.png') })
+    const broken = await page.$$eval('img', (images) =>
+      images
+        .filter((img) => img.offsetParent !== null && (!img.complete || img.naturalWidth === 0))
+        .map((img) => img.src),
+    )
+    expect(broken).toEqual([])
+    expect(await page.isVisible('#builder-output')).toBe(false)
+    await page.fill('#builder input[name="label"]', 'api')
+    await Promise.all([page.waitForURL(/badge\.svg\?/), page.click('#builder button[type="submit"]')])
+    expect(page.url()).toContain('label=api')
+    expect(await page.content()).toContain('api')
+    expect(problems).toEqual([])
+    await context.close()
   })
 })

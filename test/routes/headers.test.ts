@@ -131,16 +131,16 @@ describe('security headers', () => {
     const response = await app.inject('/')
     const csp = String(response.headers['content-security-policy'])
     expect(csp).toMatch(
-      /^default-src 'none'; img-src 'self'; style-src 'sha256-[\w+/=]+'; script-src 'sha256-[\w+/=]+'; connect-src 'self'; base-uri 'none'/,
+      /^default-src 'none'; img-src 'self'; style-src 'sha256-[\w+/=]+'; script-src 'sha256-[\w+/=]+' 'sha256-[\w+/=]+'; connect-src 'self'; base-uri 'none'; form-action 'self'/,
     )
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/)
     const { createHash } = await import('node:crypto')
     const hashOf = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`
     const css = /<style>([\s\S]*?)<\/style>/.exec(response.body)?.[1] ?? ''
     const scripts = [...response.body.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? '')
-    expect(scripts).toHaveLength(1)
-    expect(csp).toContain(`style-src ${hashOf(css)}`)
-    expect(csp).toContain(`script-src ${hashOf(scripts[0] ?? '')}`)
+    expect(scripts).toHaveLength(2)
+    expect(csp).toContain(`style-src ${hashOf(css)};`)
+    expect(csp).toContain(`script-src ${scripts.map(hashOf).join(' ')};`)
   })
 })
 

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest'
-import { fetchSnippet, htmlSnippet, markdownSnippet } from '../../src/landing/page.js'
+import { BUILDER_SCRIPT } from '../../src/landing/builder.js'
+import { fetchSnippet, htmlSnippet, markdownSnippet, pictureSnippet } from '../../src/landing/page.js'
 import { useUpstream } from '../helper.js'
 
 const HOSTILE = `<img src=x onerror=alert(1)> & "quoted" 'single' Ünïcødé`
@@ -32,6 +33,41 @@ describe('GET /', () => {
     expect(page).toContain('fetch(&quot;http://status.example.com/badge.json&quot;)\n  .then((res) =&gt; res.json())')
     expect(page).toContain(
       `https://img.shields.io/endpoint?url=${encodeURIComponent('http://status.example.com/badge.shields.json')}`,
+    )
+  })
+
+  it('has light and dark <picture> snippets, a PNG one, a roll-up and the builder', async () => {
+    const app = await ready()
+    const page = (await app.inject({ url: '/', headers: { host: 'status.example.com' } })).body
+    const unescape = (s: string) =>
+      s
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, '&')
+    const snippets = [...page.matchAll(/<pre><code>([\s\S]*?)<\/code><\/pre>/g)].map((m) => unescape(m[1] ?? ''))
+    expect(snippets).toContain(
+      pictureSnippet('http://status.example.com/badge.svg', 'http://status.example.com/badge.svg?theme=dark', 'status'),
+    )
+    expect(snippets).toContain('<img src="http://status.example.com/badge.png" alt="status">')
+    expect(snippets).toContain('<img src="http://status.example.com/components/badge.svg?ids=1,2,7" alt="status">')
+    expect(attributes(page)).toContain('badge.svg?theme=dark')
+    // The builder: a form that works without script, the origin in a data attribute, the script in the page.
+    expect(page).toMatch(/<form id="builder" method="get" action="badge.svg" data-base="http:\/\/status.example.com"/)
+    expect(page).toContain(`<script>${BUILDER_SCRIPT}</script>`)
+    // Its own, and the live updates'.
+    expect(page.match(/<script/g)).toHaveLength(2)
+  })
+
+  it('gives the <picture> snippet escaped for HTML', () => {
+    expect(pictureSnippet('https://s.example/b.svg?a=1&b="2"', 'https://s.example/b.svg?theme=dark', 'x"<y')).toBe(
+      [
+        '<picture>',
+        '  <source media="(prefers-color-scheme: dark)" srcset="https://s.example/b.svg?theme=dark">',
+        '  <img src="https://s.example/b.svg?a=1&amp;b=&quot;2&quot;" alt="x&quot;&lt;y">',
+        '</picture>',
+      ].join('\n'),
     )
   })
 

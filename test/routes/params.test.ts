@@ -74,7 +74,7 @@ describe.each(SVG_ROUTES)('query parameters on %s', (route) => {
 
   it('ignores unknown parameters', async () => {
     const plain = await app.inject(route)
-    const extra = await app.inject(`${route}?cacheBuster=123&logo=github`)
+    const extra = await app.inject(`${route}?cacheBuster=123&utm_source=readme`)
     expect(extra.body).toBe(plain.body)
     expect(extra.headers['x-badge-error']).toBeUndefined()
   })

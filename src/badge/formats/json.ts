@@ -1,18 +1,20 @@
 import { SECURITY_HEADERS } from '../../http/security.js'
 import { badgeCacheControl, NO_STORE, shortCacheControl } from '../cache-policy.js'
-import { BADGE_COLORS } from '../colors.js'
+import { cssHex } from '../colors.js'
 import { errorStatus, type BadgeError } from '../faces.js'
-import type { BadgeFormat, Content, FormatOptions } from '../format.js'
+import type { BadgeFormat, FormatContext, FormatRoute, SyncContent } from '../format.js'
+import type { Badge, Subject } from '../subject.js'
+import type { DocumentOptions } from '../query.js'
 import { badgeJsonSchema, ERROR_BODY, NOT_MODIFIED } from '../schemas.js'
 import { BADGE_ERROR_HEADER } from './svg.js'
 import { serializer } from '../serializer.js'
+import { documentFace, documentQuery, documentRouteOptions } from './document.js'
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
-const NO_OPTIONS: FormatOptions = { key: '' }
 const serializeError = serializer(ERROR_BODY)
 
 /** A JSON route's error: its real status, an `error` string, never cached, never a 304. */
-export function jsonError(reason: BadgeError): Content {
+export function jsonError(reason: BadgeError): SyncContent {
   return {
     key: `error\n${reason}`,
     prepare: () => ({
@@ -30,7 +32,12 @@ export function jsonError(reason: BadgeError): Content {
  * freshness every badge shares. Serialised by fast-json-stringify from the
  * route's response schema, so a body that strays from it fails here.
  */
-export const jsonFormat: BadgeFormat = (subject, { cachePolicy }) => {
+/** A JSON route: its content is made at once (the live-update stream sends the same bytes). */
+export type JsonRoute = Omit<FormatRoute<DocumentOptions>, 'content'> & {
+  content(badge: Badge, options: DocumentOptions): SyncContent
+}
+
+export const jsonFormat = ((subject: Subject, { cachePolicy }: Pick<FormatContext, 'cachePolicy'>): JsonRoute => {
   const body = badgeJsonSchema(subject.fields)
   const serialize = serializer(body)
   return {
@@ -39,15 +46,17 @@ export const jsonFormat: BadgeFormat = (subject, { cachePolicy }) => {
     alwaysOk: false,
     schema: {
       ...(subject.params && { params: subject.params }),
+      querystring: documentQuery(subject),
       response: { 200: body, 304: NOT_MODIFIED, 400: ERROR_BODY, 404: ERROR_BODY, 500: ERROR_BODY },
     },
-    options: (request) => (request.validationError ? 'invalid id' : NO_OPTIONS),
-    content(badge) {
+    options: (request) => documentRouteOptions(request, 'invalid id'),
+    content(badge: Badge, options: DocumentOptions) {
+      const face = documentFace(badge, options)
       const text = serialize({
         ...badge.fields,
         label: badge.label,
-        message: badge.message,
-        color: BADGE_COLORS[badge.color],
+        message: face.message,
+        color: cssHex(face.color),
         updatedAt: badge.view.updatedAt,
         stale: badge.view.stale,
       })
@@ -59,4 +68,4 @@ export const jsonFormat: BadgeFormat = (subject, { cachePolicy }) => {
     },
     error: (reason) => jsonError(reason),
   }
-}
+}) satisfies BadgeFormat

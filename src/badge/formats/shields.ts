@@ -1,14 +1,15 @@
 import { SECURITY_HEADERS } from '../../http/security.js'
 import { badgeCacheControl, shieldsCacheSeconds, shortCacheControl } from '../cache-policy.js'
 import { errorFace, type BadgeFace } from '../faces.js'
-import type { BadgeFormat, Content, FormatOptions } from '../format.js'
+import type { BadgeFormat, SyncContent } from '../format.js'
+import type { DocumentOptions } from '../query.js'
 import { badgeText } from '../render.js'
 import { NOT_MODIFIED, SHIELDS_ENDPOINT_JSON } from '../schemas.js'
 import { JSON_CONTENT_TYPE } from './json.js'
 import { BADGE_ERROR_HEADER } from './svg.js'
 import { serializer } from '../serializer.js'
+import { documentFace, documentQuery, documentRouteOptions } from './document.js'
 
-const NO_OPTIONS: FormatOptions = { key: '' }
 const serialize = serializer(SHIELDS_ENDPOINT_JSON)
 
 /**
@@ -17,7 +18,7 @@ const serialize = serializer(SHIELDS_ENDPOINT_JSON)
  * is `isError: true` with the reason as the message.
  */
 export const shieldsFormat: BadgeFormat = (subject, { cachePolicy }) => {
-  function content(face: BadgeFace, headers: Readonly<Record<string, string>>): Content {
+  function content(face: BadgeFace, headers: Readonly<Record<string, string>>): SyncContent {
     const text = serialize({
       schemaVersion: 1,
       label: badgeText(face.label),
@@ -38,10 +39,12 @@ export const shieldsFormat: BadgeFormat = (subject, { cachePolicy }) => {
     alwaysOk: true,
     schema: {
       ...(subject.params && { params: subject.params }),
+      querystring: documentQuery(subject),
       response: { 200: SHIELDS_ENDPOINT_JSON, 304: NOT_MODIFIED },
     },
-    options: (request) => (request.validationError ? 'not found' : NO_OPTIONS),
-    content: (badge) => content(badge, SECURITY_HEADERS.json),
+    options: (request) => documentRouteOptions(request, 'not found'),
+    content: (badge, options: DocumentOptions) =>
+      content({ ...badge, ...documentFace(badge, options) }, SECURITY_HEADERS.json),
     error(reason) {
       const errorContent = content(errorFace(subject.errorLabel, reason), {
         ...SECURITY_HEADERS.json,

@@ -1,7 +1,8 @@
 import type { ComponentCatalog } from '../../status/components.js'
 import { COMPONENT_ID_PATTERN } from '../../status/ids.js'
 import { MONITOR_STATES } from '../../status/monitor-state.js'
-import { MONITOR_FACES } from '../faces.js'
+import { facesWith, MONITOR_FACES } from '../faces.js'
+import { MONITOR_FACE_STATE, NO_STATE_WORDS, type StateWords } from '../states.js'
 import type { Subject } from '../subject.js'
 
 /** The label of a component's error badges. */
@@ -11,7 +12,11 @@ export const COMPONENT_LABEL = 'component'
  * One public monitor's badge: `/components/:id/badge.svg` and the rest. A
  * hidden id and a missing one are both "not found", answered alike.
  */
-export function componentSubject(catalog: ComponentCatalog): Subject<{ readonly id: string }> {
+export function componentSubject(
+  catalog: ComponentCatalog,
+  words: StateWords = NO_STATE_WORDS,
+): Subject<{ readonly id: string }> {
+  const faces = facesWith(MONITOR_FACES, MONITOR_FACE_STATE, words)
   return {
     name: 'component',
     path: '/components/:id/badge',
@@ -34,7 +39,7 @@ export function componentSubject(catalog: ComponentCatalog): Subject<{ readonly 
       if (lookup.kind === 'unknown') {
         return {
           label: id,
-          ...MONITOR_FACES.unknown,
+          ...faces.unknown,
           known: false,
           fields: { id, name: null, status: 'unknown' },
           view,
@@ -43,7 +48,7 @@ export function componentSubject(catalog: ComponentCatalog): Subject<{ readonly 
       const { name, state } = lookup.component
       return {
         label: name,
-        ...MONITOR_FACES[state],
+        ...faces[state],
         known: state !== 'unknown',
         fields: { id, name, status: state },
         view,

@@ -1,6 +1,7 @@
 import { UNTITLED_INCIDENT, type IncidentCatalog } from '../../status/incidents.js'
 import { STATUS_KEYS, viewStatus } from '../../status/overall.js'
-import { STATUS_FACES } from '../faces.js'
+import { facesWith, STATUS_FACES } from '../faces.js'
+import { NO_STATE_WORDS, STATUS_FACE_STATE, type StateWords } from '../states.js'
 import type { Subject } from '../subject.js'
 
 const INCIDENTS_FIELD = {
@@ -14,9 +15,15 @@ const INCIDENTS_FIELD = {
  * The overall badge, from GET /status: `/badge.svg`, `/badge.json`,
  * `/badge.shields.json`. With PUBLIC_INCIDENTS its JSON also says
  * `"incidents": {"count", "titles"}` (the field exists only then).
+ * BADGE_MESSAGES and BADGE_COLORS (`words`) replace its words per state.
  */
-export function overallSubject(label: string, incidents?: IncidentCatalog): Subject {
+export function overallSubject(
+  label: string,
+  incidents?: IncidentCatalog,
+  words: StateWords = NO_STATE_WORDS,
+): Subject {
   const withIncidents = incidents?.enabled === true
+  const faces = facesWith(STATUS_FACES, STATUS_FACE_STATE, words)
   return {
     name: 'overall',
     path: '/badge',
@@ -33,7 +40,7 @@ export function overallSubject(label: string, incidents?: IncidentCatalog): Subj
       const fields = withIncidents
         ? { status, incidents: { count: active.length, titles: active.map((i) => i.title ?? UNTITLED_INCIDENT) } }
         : { status }
-      return { label, ...STATUS_FACES[status], known: status !== 'unknown', fields, view }
+      return { label, ...faces[status], known: status !== 'unknown', fields, view }
     },
   }
 }
