@@ -104,7 +104,8 @@ describe('the payload reader, on any answer', () => {
       }),
       { ...BUDGET, numRuns: 3000 },
     )
-    if (result.failed) throw new Error(fc.defaultReportMessage(result) ?? 'property failed')
+    if (result.failed)
+      throw new Error(fc.defaultReportMessage(result) ?? 'property failed', { cause: result.errorInstance })
     expect(result.numRuns).toBeGreaterThanOrEqual(1000)
   }, 40_000)
 
@@ -132,7 +133,8 @@ describe('the payload reader, on any answer', () => {
       }),
       { ...BUDGET, numRuns: 3000 },
     )
-    if (result.failed) throw new Error(fc.defaultReportMessage(result) ?? 'property failed')
+    if (result.failed)
+      throw new Error(fc.defaultReportMessage(result) ?? 'property failed', { cause: result.errorInstance })
     expect(result.numRuns).toBeGreaterThanOrEqual(1000)
   }, 40_000)
 })
@@ -205,7 +207,8 @@ describe('the app, whatever the upstream answers', () => {
       ),
       { ...BUDGET, numRuns: 600 },
     )
-    if (result.failed) throw new Error(fc.defaultReportMessage(result) ?? 'property failed')
+    if (result.failed)
+      throw new Error(fc.defaultReportMessage(result) ?? 'property failed', { cause: result.errorInstance })
     console.log(`upstream answers through the app: ${result.numRuns} generated cases`)
     expect(result.numRuns).toBeGreaterThanOrEqual(150)
     // A failure is a warning with its code; an error-level line would be a bug of the service.
