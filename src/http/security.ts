@@ -86,6 +86,14 @@ export const SECURITY_HEADERS: Readonly<Record<'json' | 'svg' | 'png' | 'html', 
 export const EXPOSED_HEADERS = ['ETag', 'Last-Modified', 'X-Badge-Error']
 
 /**
+ * Request headers a cross-origin script may send beyond the safelisted ones:
+ * the validators of a conditional request, Cache-Control, and the
+ * Last-Event-ID of a live-update stream that reconnects. A fixed list:
+ * without one, @fastify/cors echoes whatever a preflight asks for.
+ */
+export const ALLOWED_HEADERS = ['If-None-Match', 'If-Modified-Since', 'Cache-Control', 'Last-Event-ID']
+
+/**
  * CORS for the JSON routes (registered in their scope only): any origin, or
  * a list (then with Vary: Origin, set by the plugin); GET and HEAD; never
  * credentials. Preflights are answered and cached for a day.
@@ -96,6 +104,7 @@ export function corsOptions(origins: '*' | string[]): FastifyCorsOptions {
     methods: ['GET', 'HEAD'],
     credentials: false,
     exposedHeaders: EXPOSED_HEADERS,
+    allowedHeaders: ALLOWED_HEADERS,
     maxAge: 86_400,
     cacheControl: 'public, max-age=86400',
   }
