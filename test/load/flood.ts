@@ -1,4 +1,30 @@
+import { readFile } from 'node:fs/promises'
 import { Agent, request } from 'node:http'
+import { TEST_API_KEY } from '../helper.js'
+import { startProcess, type ServerProcess } from '../process.js'
+
+/**
+ * The service as `npm start` runs it (its node flags are part of the
+ * bounds), over `upstreamUrl`, every monitor public; resolves once it has
+ * drawn its first badge.
+ */
+export async function startService(upstreamUrl: string): Promise<{ server: ServerProcess; base: string; pid: number }> {
+  const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { scripts: Record<string, string> }
+  const server = startProcess(pkg.scripts.start ?? '', {
+    cwd: process.cwd(),
+    env: {
+      MONITOR_API_KEY: TEST_API_KEY,
+      MONITOR_API_URL: upstreamUrl,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      PUBLIC_COMPONENTS: '*',
+      LOG_LEVEL: 'info',
+    },
+  })
+  const base = await server.listening()
+  await get(base, '/badge.svg')
+  return { server, base, pid: server.child.pid ?? 0 }
+}
 
 /** Resident memory of a process, in MB, from /proc (Linux). */
 export async function rssMb(pid: number): Promise<number> {

@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process'
 import { Agent } from 'node:http'
-import { readFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { monitorsEnvelope, type Simulator } from '../../src/dev/simulator.js'
-import { startTestUpstream, TEST_API_KEY } from '../helper.js'
-import { startProcess, type ServerProcess } from '../process.js'
-import { get, percentile, rssMb } from './flood.js'
+import { startTestUpstream } from '../helper.js'
+import type { ServerProcess } from '../process.js'
+import { get, percentile, rssMb, startService } from './flood.js'
 
 /**
  * The service's own process under the hostile mixes of the review, all at
@@ -49,21 +48,9 @@ function largestFleet() {
 }
 
 async function startServer(): Promise<{ base: string; pid: number }> {
-  const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { scripts: Record<string, string> }
-  server = startProcess(pkg.scripts.start ?? '', {
-    cwd: process.cwd(),
-    env: {
-      MONITOR_API_KEY: TEST_API_KEY,
-      MONITOR_API_URL: upstream.url,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      PUBLIC_COMPONENTS: '*',
-      LOG_LEVEL: 'info',
-    },
-  })
-  const base = await server.listening()
-  await get(base, '/badge.svg')
-  return { base, pid: server.child.pid ?? 0 }
+  const started = await startService(upstream.url)
+  server = started.server
+  return started
 }
 
 /** Runs the hostile clients for `durationMs`; resolves with their summary line. */

@@ -1,12 +1,12 @@
-import { readdir, readFile } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
 import { connect, type Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { simpleIconsFolder } from '../../src/badge/logos/icons.js'
 import type { Simulator } from '../../src/dev/simulator.js'
-import { startTestUpstream, TEST_API_KEY } from '../helper.js'
-import { startProcess, type ServerProcess } from '../process.js'
-import { flood, get, percentile, rssMb } from './flood.js'
+import { startTestUpstream } from '../helper.js'
+import type { ServerProcess } from '../process.js'
+import { flood, get, percentile, rssMb, startService } from './flood.js'
 
 /**
  * The service's own process under floods, its memory read from /proc: the
@@ -37,27 +37,10 @@ const monitors = (n: number) =>
     is_active: 1,
   }))
 
-/** `npm start` as package.json writes it (its node flags are part of the bound). */
-async function startCommand(): Promise<string> {
-  const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { scripts: Record<string, string> }
-  return pkg.scripts.start ?? ''
-}
-
 async function startServer(): Promise<{ base: string; pid: number }> {
-  server = startProcess(await startCommand(), {
-    cwd: process.cwd(),
-    env: {
-      MONITOR_API_KEY: TEST_API_KEY,
-      MONITOR_API_URL: upstream.url,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      PUBLIC_COMPONENTS: '*',
-      LOG_LEVEL: 'info',
-    },
-  })
-  const base = await server.listening()
-  await get(base, '/badge.svg')
-  return { base, pid: server.child.pid ?? 0 }
+  const started = await startService(upstream.url)
+  server = started.server
+  return started
 }
 
 /** 200 000 distinct URLs: labels, Hosts, component ids and unknown paths, a quarter each. */
