@@ -28,7 +28,7 @@ import { clientError } from './http/client-errors.js'
 import { guardConnections, type ConnectionGuard } from './http/connections.js'
 import { connectionCap, SERVER_LIMITS, serverOptions, type ServerLimits } from './http/limits.js'
 import { createResponder } from './http/responder.js'
-import { corsOptions, HELMET_OPTIONS } from './http/security.js'
+import { corsOptions, HELMET_OPTIONS, jsonHeaders } from './http/security.js'
 import { createAdmission, createRateAdmission, createVariantCache } from './http/variants.js'
 import { landingRoutes } from './landing/route.js'
 import { createLogger } from './observability/logger.js'
@@ -156,6 +156,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     link?.budget ??
     createMemoryBudget({ perMinute: config.upstreamMaxPerMinute, perHour: config.upstreamMaxPerHour }, clock)
   const cachePolicy = { maxAgeSeconds: config.badgeMaxAgeSeconds, staleIfErrorSeconds: config.staleIfErrorSeconds }
+  const documentHeaders = jsonHeaders(config.corsOrigins)
   const limits: ServerLimits = {
     ...SERVER_LIMITS,
     maxConnections: connectionCap(config.eventsMaxClients),
@@ -234,6 +235,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     formats: [svgFormat, pngFormat, jsonFormat, shieldsFormat],
     context: {
       cachePolicy,
+      jsonHeaders: documentHeaders,
       // Both load what they need on first use: no memory for a service whose badges have no logo or PNG.
       logos: createLogos(),
       rasteriser: createRasteriser({ ...RASTER_LIMITS, scale: PNG_SCALE }),
@@ -249,7 +251,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const fallbacks = createFallbacks(registry, send, logger)
   const liveUpdates = createLiveUpdates({
     store: snapshots,
-    event: statusEvents(overall, jsonFormat(overall, { cachePolicy })),
+    event: statusEvents(overall, jsonFormat(overall, { cachePolicy, jsonHeaders: documentHeaders })),
+    headers: documentHeaders,
     maxClients: config.eventsMaxClients,
     maxPerClient: config.eventsMaxPerClient,
     ...(deps.eventsHeartbeatMs !== undefined && { heartbeatMs: deps.eventsHeartbeatMs }),
@@ -350,9 +353,23 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     })
   })
   await app.register(async function documents(scope) {
-    // Before CORS's own hook, which ends a preflight there and then.
-    scope.addHook('onRequest', fallbacks.guardPreflight)
-    await scope.register(fastifyCors, corsOptions(config.corsOrigins))
+    const { corsOrigins } = config
+    const cors = async (preflights: FastifyInstance) => {
+      // Before CORS's own hook, which ends a preflight there and then.
+      preflights.addHook('onRequest', fallbacks.guardPreflight)
+      await preflights.register(fastifyCors, corsOptions(corsOrigins))
+    }
+    // Any origin: the answers carry CORS's headers with their bytes
+    // (documentHeaders), and the plugin and its hook live in a scope of
+    // their own that holds only its catch-all OPTIONS route. A list of
+    // origins: the plugin decides each request's headers, so its hook runs
+    // on every route of the scope.
+    scope.setErrorHandler(fallbacks.jsonErrors(documentHeaders))
+    await (corsOrigins === '*'
+      ? scope.register(async function preflights(inner) {
+          await cors(inner)
+        })
+      : cors(scope))
     registry.register(scope, 'documents')
     const statuspage = createStatuspageDocuments(
       { name: config.statusPageName, url: config.publicUrl },
@@ -364,6 +381,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       cachePolicy,
       documents: caches.documents,
       send,
+      headers: documentHeaders,
     })
     liveUpdates.register(scope)
   })

@@ -47,6 +47,8 @@ export interface FormatRoute<Options extends FormatOptions = FormatOptions> {
 
 export interface FormatContext {
   readonly cachePolicy: CachePolicyOptions
+  /** The headers of a JSON answer: security headers, and CORS's when they are the same for every request (http/security.ts jsonHeaders). */
+  readonly jsonHeaders: Readonly<Record<string, string>>
   /** Logos for images, read on first use. */
   readonly logos: Logos
   /** PNGs, made on first use. */

@@ -1,7 +1,6 @@
 import type { ServerResponse } from 'node:http'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { NO_STORE } from '../badge/cache-policy.js'
-import { SECURITY_HEADERS } from '../http/security.js'
 import type { Snapshot, SnapshotStore } from '../status/snapshot.js'
 
 /** Comments keep proxies from timing an idle stream out: at least every 30 s (issue 12). */
@@ -29,6 +28,8 @@ export interface EventHubOptions {
   readonly maxClients: number
   readonly maxPerClient: number
   readonly heartbeatMs?: number
+  /** The JSON answers' headers (http/security.ts jsonHeaders): a stream and a refusal carry them too. */
+  readonly headers: Readonly<Record<string, string>>
 }
 
 interface Stream {
@@ -110,7 +111,7 @@ export function createEventHub(options: EventHubOptions) {
     refused++
     return reply
       .code(503)
-      .headers({ ...SECURITY_HEADERS.json, 'cache-control': NO_STORE, 'retry-after': String(RETRY_AFTER_SECONDS) })
+      .headers({ ...options.headers, 'cache-control': NO_STORE, 'retry-after': String(RETRY_AFTER_SECONDS) })
       .type('application/json; charset=utf-8')
       .send({ error: reason })
   }
@@ -132,7 +133,7 @@ export function createEventHub(options: EventHubOptions) {
       // The headers Fastify's hooks set (CORS) travel too: the reply is hijacked.
       reply.raw.writeHead(200, {
         ...(reply.getHeaders() as Record<string, string>),
-        ...SECURITY_HEADERS.json,
+        ...options.headers,
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': NO_STORE,
         'x-accel-buffering': 'no',

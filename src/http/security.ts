@@ -94,6 +94,23 @@ export const EXPOSED_HEADERS = ['ETag', 'Last-Modified', 'X-Badge-Error']
 export const ALLOWED_HEADERS = ['If-None-Match', 'If-Modified-Since', 'Cache-Control', 'Last-Event-ID']
 
 /**
+ * The headers of every JSON answer (badges, documents, their errors, the
+ * live-update stream). When any origin may read them (CORS_ORIGINS=*, the
+ * default) they all carry the same CORS headers, which are then prepared
+ * with their bytes: no hook runs on a JSON request, and @fastify/cors
+ * answers only preflights. With a list of origins the answer depends on
+ * the request's Origin, and the plugin sets it per request (app.ts).
+ */
+export function jsonHeaders(origins: '*' | readonly string[]): Readonly<Record<string, string>> {
+  if (origins !== '*') return SECURITY_HEADERS.json
+  return {
+    ...SECURITY_HEADERS.json,
+    'access-control-allow-origin': '*',
+    'access-control-expose-headers': EXPOSED_HEADERS.join(', '),
+  }
+}
+
+/**
  * CORS for the JSON routes (registered in their scope only): any origin, or
  * a list (then with Vary: Origin, set by the plugin); GET and HEAD; never
  * credentials. Preflights are answered and cached for a day.

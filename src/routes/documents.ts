@@ -4,7 +4,6 @@ import { JSON_CONTENT_TYPE } from '../badge/formats/json.js'
 import { NOT_MODIFIED } from '../badge/schemas.js'
 import { serializer } from '../badge/serializer.js'
 import type { Send } from '../http/responder.js'
-import { SECURITY_HEADERS } from '../http/security.js'
 import type { VariantCache } from '../http/variants.js'
 import type { Resource } from '../status/poller.js'
 import { withSnapshot, type Snapshot, type SnapshotStore } from '../status/snapshot.js'
@@ -29,6 +28,8 @@ export interface DocumentRouteOptions {
   /** Documents prepared per snapshot: a fixed set, each at most the upstream's body cap. */
   readonly documents: VariantCache
   readonly send: Send
+  /** The JSON answers' headers (http/security.ts jsonHeaders). */
+  readonly headers: Readonly<Record<string, string>>
 }
 
 /**
@@ -41,7 +42,7 @@ export function registerDocuments(
   routes: readonly DocumentRoute[],
   options: DocumentRouteOptions,
 ) {
-  const { store, cachePolicy, documents, send } = options
+  const { store, cachePolicy, documents, send, headers } = options
   for (const route of routes) {
     const serialize = serializer(route.schema)
     app.get(
@@ -59,7 +60,7 @@ export function registerDocuments(
               body: text,
               contentType: JSON_CONTENT_TYPE,
               cacheControl,
-              headers: SECURITY_HEADERS.json,
+              headers,
               compressible: true,
             }))
           }

@@ -4,7 +4,7 @@ import { NO_STORE } from '../badge/cache-policy.js'
 import { jsonError } from '../badge/formats/json.js'
 import type { BadgeError } from '../badge/faces.js'
 import { UNMATCHED_ROUTE, type BadgeRegistry } from '../badge/registry.js'
-import { represent } from '../http/prepared.js'
+import { represent, type Representation } from '../http/prepared.js'
 import type { Send } from '../http/responder.js'
 import { SECURITY_HEADERS } from '../http/security.js'
 
@@ -17,11 +17,29 @@ const readable = (request: FastifyRequest) => request.method === 'GET' || reques
  * once, here.
  */
 export function createFallbacks(registry: BadgeRegistry, send: Send, logger: Logger) {
-  const answers = new Map<BadgeError, ReturnType<typeof represent>>()
-  const json = (reason: BadgeError) => {
-    let answer = answers.get(reason)
-    if (!answer) answers.set(reason, (answer = represent(jsonError(reason).prepare(), 0)))
-    return answer
+  /** The JSON errors with these headers, each made once. */
+  function errorAnswers(headers: Readonly<Record<string, string>>) {
+    const answers = new Map<BadgeError, Representation>()
+    return (reason: BadgeError) => {
+      let answer = answers.get(reason)
+      if (!answer) answers.set(reason, (answer = represent(jsonError(reason, headers).prepare(), 0)))
+      return answer
+    }
+  }
+  const json = errorAnswers(SECURITY_HEADERS.json)
+  function failedWith(json: (reason: BadgeError) => Representation) {
+    return function failed(error: { statusCode?: number }, request: FastifyRequest, reply: FastifyReply) {
+      const { statusCode } = error
+      if (statusCode === undefined || statusCode >= 500) {
+        logger.error({ err: error, reqId: request.id }, 'request failed')
+        return send(request.routeOptions.url ?? UNMATCHED_ROUTE, request, reply, json('internal server error'))
+      }
+      // A client error Fastify raised (a malformed preflight, say): its status, our body.
+      return send(request.routeOptions.url ?? UNMATCHED_ROUTE, request, reply, {
+        ...json('bad request'),
+        statusCode: statusCode >= 400 && statusCode < 500 ? statusCode : 400,
+      })
+    }
   }
   const answer = (request: FastifyRequest, reply: FastifyReply, reason: BadgeError, jsonReason: BadgeError) =>
     (readable(request) && registry.answerUnmatched(request, reply, reason)) ||
@@ -38,19 +56,11 @@ export function createFallbacks(registry: BadgeRegistry, send: Send, logger: Log
       app.setNotFoundHandler(function notFound(request, reply) {
         return answer(request, reply, 'not found', 'not found')
       })
-      app.setErrorHandler(function failed(error: { statusCode?: number }, request, reply) {
-        const { statusCode } = error
-        if (statusCode === undefined || statusCode >= 500) {
-          logger.error({ err: error, reqId: request.id }, 'request failed')
-          return send(request.routeOptions.url ?? UNMATCHED_ROUTE, request, reply, json('internal server error'))
-        }
-        // A client error Fastify raised (a malformed preflight, say): its status, our body.
-        return send(request.routeOptions.url ?? UNMATCHED_ROUTE, request, reply, {
-          ...json('bad request'),
-          statusCode: statusCode >= 400 && statusCode < 500 ? statusCode : 400,
-        })
-      })
+      app.setErrorHandler(failedWith(json))
     },
+
+    /** The JSON scope's error handler: its answers carry the JSON answers' headers (CORS's among them). */
+    jsonErrors: (headers: Readonly<Record<string, string>>) => failedWith(errorAnswers(headers)),
 
     /**
      * An onRequest hook for the JSON scope, ahead of @fastify/cors (whose

@@ -10,6 +10,7 @@ import { createBadgeRegistry } from '../../src/badge/registry.js'
 import type { Subject } from '../../src/badge/subject.js'
 import { createResponder } from '../../src/http/responder.js'
 import { createVariantCache } from '../../src/http/variants.js'
+import { jsonHeaders } from '../../src/http/security.js'
 import { createLogger } from '../../src/observability/logger.js'
 import { NO_COUNTS } from '../../src/observability/response-counts.js'
 import type { Snapshot, SnapshotStore } from '../../src/status/snapshot.js'
@@ -77,6 +78,7 @@ async function appWith(...subjects: readonly Subject[]) {
     formats: [svgFormat, pngFormat, jsonFormat, shieldsFormat],
     context: {
       cachePolicy: { maxAgeSeconds: 60, staleIfErrorSeconds: 600 },
+      jsonHeaders: jsonHeaders('*'),
       logos: createLogos(),
       rasteriser: createRasteriser({ maxInFlight: 1, maxQueued: 4, timeoutMs: 10_000, scale: 2 }),
     },

@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { describe, expect, it } from 'vitest'
 import type { App } from '../../src/app.js'
 import { createEventHub, MAX_BUFFERED_BYTES } from '../../src/events/hub.js'
+import { jsonHeaders } from '../../src/http/security.js'
 import type { Snapshot, SnapshotStore } from '../../src/status/snapshot.js'
 import { useUpstream } from '../helper.js'
 
@@ -186,6 +187,7 @@ describe('the event hub', () => {
       maxClients: 10,
       maxPerClient: 10,
       heartbeatMs,
+      headers: jsonHeaders('*'),
     })
     const connect = () => {
       const res = new FakeResponse()

@@ -77,6 +77,55 @@ describe('CORS', () => {
     expect(malformed.headers['x-content-type-options']).toBe('nosniff')
   })
 
+  it('prepares for any origin the headers the plugin sets for a listed one, on every JSON answer', async () => {
+    // With CORS_ORIGINS=* no hook runs on a JSON request: the headers travel with the prepared bytes.
+    const any = await ready()
+    const listed = await ready({ CORS_ORIGINS: ORIGIN })
+    const comparable = (headers: Record<string, unknown>) => {
+      // The two apps polled at different times: their bodies (and so their validators) differ.
+      const {
+        date,
+        etag,
+        'last-modified': modified,
+        'content-length': length,
+        vary,
+        'access-control-allow-origin': origin,
+        ...rest
+      } = headers
+      const dated = { date: typeof date, etag: typeof etag, modified: typeof modified, length: typeof length }
+      return {
+        ...rest,
+        ...dated,
+        vary: typeof vary === 'string' ? vary.replace(/Origin(, )?/, '') || undefined : vary,
+        origin,
+      }
+    }
+    const urls = [
+      ...JSON_ROUTES,
+      '/api/v2/summary.json',
+      '/api/v2/status.json',
+      '/components/999/badge.json',
+      '/components/abc/badge.json',
+      '/components/badge.json',
+      '/badge.json?label=' + 'x'.repeat(300),
+      '/components.json?unexpected=1',
+    ]
+    for (const url of urls) {
+      for (const headers of [{ origin: ORIGIN }, { origin: ORIGIN, 'accept-encoding': 'br' }]) {
+        const fromAny = await any.inject({ url, headers })
+        const fromListed = await listed.inject({ url, headers })
+        expect(fromAny.statusCode, url).toBe(fromListed.statusCode)
+        expect(comparable(fromAny.headers), url).toEqual({ ...comparable(fromListed.headers), origin: '*' })
+        const etag = fromAny.headers.etag
+        if (typeof etag !== 'string') continue
+        const revalidated = await any.inject({ url, headers: { ...headers, 'if-none-match': etag } })
+        expect(revalidated.statusCode, url).toBe(304)
+        expect(revalidated.headers['access-control-allow-origin'], url).toBe('*')
+        expect(revalidated.headers['access-control-expose-headers'], url).toBe('ETag, Last-Modified, X-Badge-Error')
+      }
+    }
+  })
+
   it('with CORS_ORIGINS, answers only those origins, with Vary: Origin', async () => {
     const app = await ready({ CORS_ORIGINS: `${ORIGIN},http://localhost:8080` })
     const allowed = await app.inject({ url: '/badge.json', headers: { origin: ORIGIN } })

@@ -1,4 +1,3 @@
-import { SECURITY_HEADERS } from '../../http/security.js'
 import { badgeCacheControl, NO_STORE, shortCacheControl } from '../cache-policy.js'
 import { cssHex } from '../colors.js'
 import { errorStatus, type BadgeError } from '../faces.js'
@@ -14,14 +13,14 @@ export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
 const serializeError = serializer(ERROR_BODY)
 
 /** A JSON route's error: its real status, an `error` string, never cached, never a 304. */
-export function jsonError(reason: BadgeError): SyncContent {
+export function jsonError(reason: BadgeError, headers: Readonly<Record<string, string>>): SyncContent {
   return {
     key: `error\n${reason}`,
     prepare: () => ({
       body: serializeError({ error: reason }),
       contentType: JSON_CONTENT_TYPE,
       cacheControl: NO_STORE,
-      headers: { ...SECURITY_HEADERS.json, [BADGE_ERROR_HEADER]: reason },
+      headers: { ...headers, [BADGE_ERROR_HEADER]: reason },
       statusCode: errorStatus(reason),
     }),
   }
@@ -37,7 +36,10 @@ export type JsonRoute = Omit<FormatRoute<DocumentOptions>, 'content'> & {
   content(badge: Badge, options: DocumentOptions): SyncContent
 }
 
-export const jsonFormat = ((subject: Subject, { cachePolicy }: Pick<FormatContext, 'cachePolicy'>): JsonRoute => {
+export const jsonFormat = ((
+  subject: Subject,
+  { cachePolicy, jsonHeaders }: Pick<FormatContext, 'cachePolicy' | 'jsonHeaders'>,
+): JsonRoute => {
   const body = badgeJsonSchema(subject.fields)
   const serialize = serializer(body)
   return {
@@ -63,9 +65,9 @@ export const jsonFormat = ((subject: Subject, { cachePolicy }: Pick<FormatContex
       const cacheControl = badge.known ? badgeCacheControl(cachePolicy) : shortCacheControl(cachePolicy)
       return {
         key: `${cacheControl}\n${text}`,
-        prepare: () => ({ body: text, contentType: JSON_CONTENT_TYPE, cacheControl, headers: SECURITY_HEADERS.json }),
+        prepare: () => ({ body: text, contentType: JSON_CONTENT_TYPE, cacheControl, headers: jsonHeaders }),
       }
     },
-    error: (reason) => jsonError(reason),
+    error: (reason) => jsonError(reason, jsonHeaders),
   }
 }) satisfies BadgeFormat

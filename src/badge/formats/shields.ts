@@ -1,4 +1,3 @@
-import { SECURITY_HEADERS } from '../../http/security.js'
 import { badgeCacheControl, shieldsCacheSeconds, shortCacheControl } from '../cache-policy.js'
 import { errorFace, type BadgeFace } from '../faces.js'
 import type { BadgeFormat, SyncContent } from '../format.js'
@@ -17,7 +16,7 @@ const serialize = serializer(SHIELDS_ENDPOINT_JSON)
  * HTTP 200: shields draws its own error for any other status, so a failure
  * is `isError: true` with the reason as the message.
  */
-export const shieldsFormat: BadgeFormat = (subject, { cachePolicy }) => {
+export const shieldsFormat: BadgeFormat = (subject, { cachePolicy, jsonHeaders }) => {
   function content(face: BadgeFace, headers: Readonly<Record<string, string>>): SyncContent {
     const text = serialize({
       schemaVersion: 1,
@@ -43,11 +42,10 @@ export const shieldsFormat: BadgeFormat = (subject, { cachePolicy }) => {
       response: { 200: SHIELDS_ENDPOINT_JSON, 304: NOT_MODIFIED },
     },
     options: (request) => documentRouteOptions(request, 'not found'),
-    content: (badge, options: DocumentOptions) =>
-      content({ ...badge, ...documentFace(badge, options) }, SECURITY_HEADERS.json),
+    content: (badge, options: DocumentOptions) => content({ ...badge, ...documentFace(badge, options) }, jsonHeaders),
     error(reason) {
       const errorContent = content(errorFace(subject.errorLabel, reason), {
-        ...SECURITY_HEADERS.json,
+        ...jsonHeaders,
         [BADGE_ERROR_HEADER]: reason,
       })
       return { key: `error\n${errorContent.key}`, prepare: () => ({ ...errorContent.prepare(), datable: false }) }
