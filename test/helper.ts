@@ -14,8 +14,21 @@ import type { ScenarioName } from '../src/dev/scenarios.js'
  */
 export const TEST_API_KEY = `sk_TEST<"&'>\\/{^}%|~LeakCanary_9f8e`
 
-/** Every log line and response of this test file; test/setup.ts searches them for the key. */
-export const captured = { logs: [] as string[], responses: [] as string[] }
+/**
+ * Every log line and response of this test file; test/setup.ts searches
+ * them for the key (capturedTexts). Bodies sent as Buffers are held as they
+ * are, once each, and decoded only when searched: a large body (a
+ * /components.json of thousands of monitors) is one Buffer sent again and
+ * again, and decoding it on every send would cost the event loop more than
+ * the send (400 pipelined answers held it up for most of a second, past the
+ * head timeouts of test/http/connections.test.ts).
+ */
+export const captured = { logs: [] as string[], responses: [] as string[], bodies: new Set<Buffer>() }
+
+/** Everything captured so far, as text. */
+export function capturedTexts(): string[] {
+  return [...captured.logs, ...captured.responses, ...Array.from(captured.bodies, (body) => body.toString())]
+}
 
 export async function startTestUpstream(scenario: ScenarioName = 'operational'): Promise<Simulator> {
   return startSimulator({ apiKey: TEST_API_KEY, scenario })
@@ -67,10 +80,9 @@ export async function buildTestApp(
   })
   const app = await buildApp(config, { logger, ...options.deps })
   app.addHook('onSend', async function recordResponse(_request, reply, payload) {
-    captured.responses.push(
-      JSON.stringify(reply.getHeaders()),
-      typeof payload === 'string' || Buffer.isBuffer(payload) ? payload.toString() : '',
-    )
+    captured.responses.push(JSON.stringify(reply.getHeaders()))
+    if (typeof payload === 'string') captured.responses.push(payload)
+    else if (Buffer.isBuffer(payload)) captured.bodies.add(payload)
     return payload
   })
   return {

@@ -27,11 +27,17 @@ export interface Prepared {
 /** One encoding of a representation: its own bytes, ETag and headers (RFC 9110 §8.8.3). */
 export interface Encoded {
   /**
-   * Text as a string, compressed forms as Buffers. A string body lives in
-   * V8's heap, which compacts; thousands of small Buffers churned through
-   * malloc left the process with tens of MB it never gave back under a
-   * flood of distinct badges (README, "Memory"), and Node sends a string
-   * with its headers in one write, no slower.
+   * Small text as a string, large text (LARGE_BODY_BYTES and more) and
+   * compressed forms as Buffers. A string body lives in V8's heap, which
+   * compacts; thousands of small Buffers churned through malloc left the
+   * process with tens of MB it never gave back under a flood of distinct
+   * badges (README, "Memory"), and Node sends a small string with its
+   * headers in one write, no slower. But Node encodes a string to UTF-8 at
+   * every send, into memory of its own that it holds until the client has
+   * taken the bytes: a /components.json of thousands of monitors sent as a
+   * string cost most of the CPU under a flood of requests for it, and each
+   * client that stopped reading held a copy (test/load/hostile.test.ts). A
+   * Buffer is encoded once, and sent from where it is.
    */
   readonly body: Buffer | string
   readonly validators: Validators
@@ -54,6 +60,16 @@ export interface Representation extends Encoded {
   readonly lastModifiedMs: number | undefined
   /** Bytes held, for the caches' bounds. */
   readonly size: number
+}
+
+/** From this size on, a text body is kept as bytes, encoded once (see Encoded.body). */
+export const LARGE_BODY_BYTES = 16 * 1024
+
+/** A text body as it is best kept: a string when small, its UTF-8 bytes when large. */
+export function keptBody(body: string | Buffer): string | Buffer {
+  return typeof body === 'string' && body.length >= LARGE_BODY_BYTES / 3 && Buffer.byteLength(body) >= LARGE_BODY_BYTES
+    ? Buffer.from(body)
+    : body
 }
 
 /** Below this, compression saves too little to be worth a Vary and a second representation. */
@@ -99,7 +115,7 @@ export function encodedHeaders(
 
 /** Turns what a route prepared into a representation, content changed at `lastModifiedMs`. */
 export function represent(prepared: Prepared, lastModifiedMs: number): Representation {
-  const { body } = prepared
+  const body = keptBody(prepared.body)
   const bytes = Buffer.byteLength(body)
   const statusCode = prepared.statusCode ?? 200
   const base = { ...prepared.headers, 'content-type': prepared.contentType, 'cache-control': prepared.cacheControl }

@@ -65,8 +65,14 @@ export function requestOrigin(request: FastifyRequest): string | undefined {
 
 interface Parts {
   readonly generation: number
-  readonly head: string
-  readonly tail: string
+  /**
+   * The bulk of every page, encoded to UTF-8 once per change: a page made
+   * for one request is these bytes around its origin's section. Sent as a
+   * string, each page was encoded again as it was written, most of the
+   * service's CPU under a flood of invented Hosts (test/load/hostile.test.ts).
+   */
+  readonly head: Buffer
+  readonly tail: Buffer
   readonly content: LandingContent
   /** Names the parts' bytes: with the origin, it names a page's. */
   readonly key: string
@@ -121,12 +127,19 @@ export async function landingRoutes(app: FastifyInstance, options: LandingRouteO
     const key = strongEtag(`${head}\u0000${tail}`)
     if (parts?.key === key) return (parts = { ...parts, generation: snapshot.generation })
     const lastModifiedMs = nextLastModified(snapshot.monitors.asOf, parts?.lastModifiedMs)
-    parts = { generation: snapshot.generation, head, tail, content, key, lastModifiedMs }
+    parts = {
+      generation: snapshot.generation,
+      head: Buffer.from(head),
+      tail: Buffer.from(tail),
+      content,
+      key,
+      lastModifiedMs,
+    }
     return parts
   }
 
   /** The page for `origin`, or for none usable (the placeholder, with a note saying why). */
-  function pageText(current: Parts, origin: string | undefined): string {
+  function pageBytes(current: Parts, origin: string | undefined): Buffer {
     const section = origin
       ? originSection(origin, current.content)
       : originSection(
@@ -134,7 +147,12 @@ export async function landingRoutes(app: FastifyInstance, options: LandingRouteO
           current.content,
           `The request did not name a usable address, so the snippets use ${PLACEHOLDER_ORIGIN}: set PUBLIC_URL to the service's public address.`,
         )
-    return current.head + section + current.tail
+    const { head, tail } = current
+    const page = Buffer.allocUnsafe(head.length + Buffer.byteLength(section) + tail.length)
+    head.copy(page, 0)
+    const end = head.length + page.write(section, head.length)
+    tail.copy(page, end)
+    return page
   }
 
   /** One page for everyone (PUBLIC_URL): prepared and compressed once per snapshot. */
@@ -143,7 +161,7 @@ export async function landingRoutes(app: FastifyInstance, options: LandingRouteO
     return (
       pages.get('landing', snapshot.generation) ??
       pages.put('landing', snapshot.generation, current.key, snapshot.monitors.asOf, () => ({
-        body: pageText(current, base),
+        body: pageBytes(current, base),
         contentType: HTML_TYPE,
         cacheControl: 'public, no-cache',
         headers: SECURITY_HEADERS.html,
@@ -163,12 +181,12 @@ export async function landingRoutes(app: FastifyInstance, options: LandingRouteO
     const key = `${current.key}\n${origin ?? ''}`
     let page = originPages.get(key)
     if (!page) {
-      const text = pageText(current, origin)
+      const body = pageBytes(current, origin)
       const validators = { etag: strongEtag(key), 'last-modified': new Date(current.lastModifiedMs).toUTCString() }
       const base = { ...SECURITY_HEADERS.html, 'content-type': HTML_TYPE, 'cache-control': 'private, no-cache' }
       const identity: Representation = {
         statusCode: 200,
-        body: text,
+        body,
         validators,
         headers: encodedHeaders(base, validators),
         conditional: true,
@@ -176,7 +194,7 @@ export async function landingRoutes(app: FastifyInstance, options: LandingRouteO
         size: 0,
       }
       if (!options.originPagesAdmission.admit(key)) return { ...identity, encoded: {} }
-      page = { identity: { ...identity, size: Buffer.byteLength(text) + 2048 }, encoded: {} }
+      page = { identity: { ...identity, size: body.length + 2048 }, encoded: {} }
       originPages.set(key, page)
     }
     // Kept: worth compressing, in the one encoding this client takes.

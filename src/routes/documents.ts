@@ -3,6 +3,7 @@ import { badgeCacheControl, shortCacheControl, type CachePolicyOptions } from '.
 import { JSON_CONTENT_TYPE } from '../badge/formats/json.js'
 import { NOT_MODIFIED } from '../badge/schemas.js'
 import { serializer } from '../badge/serializer.js'
+import { strongEtag } from '../http/prepared.js'
 import type { Send } from '../http/responder.js'
 import type { VariantCache } from '../http/variants.js'
 import type { Resource } from '../status/poller.js'
@@ -56,7 +57,9 @@ export function registerDocuments(
             const cacheControl = route.known(snapshot) ? badgeCacheControl(cachePolicy) : shortCacheControl(cachePolicy)
             // Dated by the later of the two resources' facts: the content changed with one of them.
             const asOf = Math.max(snapshot.status.asOf, snapshot.monitors.asOf)
-            rep = documents.put(route.url, snapshot.generation, `${cacheControl}\n${text}`, asOf, () => ({
+            // Named by its hash: the text itself, kept as the key, would double what the entry holds.
+            const contentKey = `${cacheControl}\n${strongEtag(text)}`
+            rep = documents.put(route.url, snapshot.generation, contentKey, asOf, () => ({
               body: text,
               contentType: JSON_CONTENT_TYPE,
               cacheControl,

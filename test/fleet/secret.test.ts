@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from '../../src/config.js'
 import type { Simulator } from '../../src/dev/simulator.js'
-import { buildTestApp, captured, startTestUpstream, TEST_API_KEY } from '../helper.js'
+import { buildTestApp, capturedTexts, startTestUpstream, TEST_API_KEY } from '../helper.js'
 import { startRedis, type TestRedis } from '../redis.js'
 
 const PASSWORD = 'redis-pw_CANARY-7f3a9c'
@@ -23,7 +23,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Every log line and response of this file so far: neither password may be in any. */
 function expectNoPassword() {
-  const all = [...captured.logs, ...captured.responses].join('\n')
+  const all = capturedTexts().join('\n')
   expect(all).not.toContain(PASSWORD)
   expect(all).not.toContain(WRONG)
   expect(all).not.toContain(encodeURIComponent(PASSWORD))

@@ -291,15 +291,19 @@ describe('closing gracefully', () => {
     upstream.upstream.override('/status', { delayMs: 5_000 })
     // A send timeout longer than the close: the non-reading client is still there when it ends.
     const { app, port } = await listening({ ...FAST, sendTimeoutMs: 10_000 }, { firstPollWaitMs: 500 })
-    const idle = open(port, 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n')
-    const half = open(port, 'GET /badge.svg HTTP/1.1\r\nHost: x\r\n')
     const stalled = open(port, pipelined('/components.json', 400), { read: false })
-    const webhook = open(port, HALF_WEBHOOK)
     const live = open(port, EVENTS)
     // The stream is open (its first event in) before the close: a loaded machine may take a while.
     await until(() => live.received.includes('event: status'), 5_000)
+    // Opened only now, so that none of them has met its own (short) timeout when the close begins.
+    const idle = open(port, 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n')
+    const half = open(port, 'GET /badge.svg HTTP/1.1\r\nHost: x\r\n')
+    const webhook = open(port, HALF_WEBHOOK)
+    let taken = false
+    app.server.on('request', (request: { url?: string }) => (taken ||= request.url === '/badge.json'))
     const inFlight = fetch(`http://127.0.0.1:${port}/badge.json`)
-    await sleep(100)
+    // In flight when the close begins: the service has its head (a busy process may take a while to read it).
+    await until(() => taken, 5_000)
     const started = performance.now()
     await app.closeGracefully()
     const took = performance.now() - started
