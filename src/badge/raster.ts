@@ -117,11 +117,10 @@ export function createRasteriser(options: RasteriserOptions) {
       const work = resvg.renderAsync(source, renderOptions()).finally(release)
       const image = await Promise.race([work, deadline])
       rendered++
-      // A copy of the exact size, in memory V8 accounts for: the rasteriser's
-      // own buffer (a native allocation, larger than the PNG) is then freed
-      // at the next GC instead of being held by the cache (about 20 MB less
-      // RSS under a flood of distinct PNGs, bench figures in the README).
-      return Buffer.from(image.asPng())
+      // The rasteriser's own buffer, outside V8's heap: a cache that keeps
+      // the PNG keeps a copy of it (http/variants.ts), one not kept is freed
+      // with this buffer at the next GC.
+      return image.asPng()
     } finally {
       clearTimeout(timer)
     }
