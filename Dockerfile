@@ -32,5 +32,5 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node directly, not npm: SIGTERM reaches the server, which drains and exits 0.
-# The young generation and V8's threads are capped as `npm start` caps them (README, "Memory").
-CMD ["node", "--max-semi-space-size=16", "--v8-pool-size=2", "dist/server.js"]
+# Node's flags are `npm start`'s: the young generation and V8's threads capped, and gc() for the rasteriser (README, "Memory").
+CMD ["node", "--max-semi-space-size=16", "--v8-pool-size=2", "--expose-gc", "dist/server.js"]

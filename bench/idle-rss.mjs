@@ -30,7 +30,7 @@ const upstream = await new Promise((resolve) => {
   })
 })
 const port = 30000 + Math.floor(Math.random() * 20000)
-const server = start(['--max-semi-space-size=16', '--v8-pool-size=2', 'dist/server.js'], {
+const server = start(['--max-semi-space-size=16', '--v8-pool-size=2', '--expose-gc', 'dist/server.js'], {
   MONITOR_API_URL: upstream,
   MONITOR_API_KEY: 'demo-key',
   PORT: String(port),

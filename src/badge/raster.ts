@@ -12,7 +12,26 @@ export interface RasteriserOptions {
   readonly scale: number
   /** The one font file the rasteriser reads; default: DejaVu Sans from the dejavu-fonts-ttf package. */
   readonly fontFile?: string
+  /**
+   * A full garbage collection, when the process has one to give (`node
+   * --expose-gc`, as `npm start` runs it): asked for once PIXELS_BEFORE_COLLECTION
+   * bytes of rendered images wait for one. Default: `globalThis.gc`.
+   */
+  readonly collect?: () => unknown
 }
+
+/**
+ * Bytes of rendered pixels (RGBA, width × height × 4) after which the
+ * rasteriser asks for a full collection. resvg-js holds each image's pixels
+ * in native memory behind a small JS object that only a full (mark-compact)
+ * collection frees, and it does not tell V8 their size: V8, seeing a small
+ * heap, collected them seldom, and under a flood of distinct PNGs tens of MB
+ * of dead pixels stayed resident (README, "Memory"). 8 MiB is some 140
+ * badges at 2x; a full collection of this service's heap takes a few ms.
+ */
+export const PIXELS_BEFORE_COLLECTION = 8 * 1024 * 1024
+
+type Collect = (options?: { type?: 'major'; execution?: 'async' }) => unknown
 
 /**
  * Every href of a badge before it is rasterised: a data URL or a reference
@@ -42,6 +61,19 @@ export function createRasteriser(options: RasteriserOptions) {
   let rendered = 0
   let refused = 0
   let timedOut = 0
+  let collections = 0
+  // Pixels of images made since the last collection was asked for: dead or soon dead, freed only by it.
+  let pixelsSinceCollection = 0
+  const collect = options.collect ?? (globalThis as { gc?: Collect }).gc
+
+  /** Counts an image's pixels, and asks for a full collection (run as a task of its own) past the bound. */
+  function made(image: { width: number; height: number }): void {
+    pixelsSinceCollection += image.width * image.height * 4
+    if (pixelsSinceCollection < PIXELS_BEFORE_COLLECTION || !collect) return
+    pixelsSinceCollection = 0
+    collections++
+    void Promise.resolve(collect({ type: 'major', execution: 'async' })).catch(() => undefined)
+  }
 
   function load(): Engine {
     if (!engine) {
@@ -115,13 +147,14 @@ export function createRasteriser(options: RasteriserOptions) {
     try {
       await slot(deadline)
       const work = resvg.renderAsync(source, renderOptions()).finally(release)
+      // Counted when made, even past its deadline: its pixels wait for a collection all the same.
+      work.then(made, () => undefined)
       const image = await Promise.race([work, deadline])
       rendered++
-      // A copy of the exact size, in memory V8 accounts for: the rasteriser's
-      // own buffer (a native allocation, larger than the PNG) is then freed
-      // at the next GC instead of being held by the cache (about 20 MB less
-      // RSS under a flood of distinct PNGs, bench figures in the README).
-      return Buffer.from(image.asPng())
+      // The rasteriser's own buffer, outside V8's heap: a cache that keeps
+      // the PNG keeps a copy of it (http/variants.ts), one not kept is freed
+      // with this buffer at the next GC.
+      return image.asPng()
     } finally {
       clearTimeout(timer)
     }
@@ -146,10 +179,12 @@ export function createRasteriser(options: RasteriserOptions) {
     renderNow(svg: string): Buffer {
       const { Resvg } = load()
       rendered++
-      return new Resvg(checked(svg), renderOptions()).render().asPng()
+      const image = new Resvg(checked(svg), renderOptions()).render()
+      made(image)
+      return image.asPng()
     },
 
-    stats: () => ({ running, waiting: waiting.length, rendered, refused, timedOut }),
+    stats: () => ({ running, waiting: waiting.length, rendered, refused, timedOut, collections }),
   }
 }
 

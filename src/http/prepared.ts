@@ -162,6 +162,30 @@ export function represent(prepared: Prepared, lastModifiedMs: number): Represent
 }
 
 /**
+ * Bytes a cache keeps, in a buffer of their own: a Buffer body may be a
+ * slice of Node's shared 8 KiB pool (so a kept 3 KB PNG pinned a whole
+ * slab, 30 MB of them for an 8 MiB cache of PNGs), of zlib's output chunk, or
+ * a native allocation of the rasteriser's with room to spare. A string
+ * stays as it is: V8's heap compacts.
+ */
+function owned<T extends Buffer | string>(body: T): T {
+  if (typeof body === 'string') return body
+  const copy = Buffer.allocUnsafeSlow(body.length)
+  copy.set(body)
+  return copy as T
+}
+
+/** The representation as a cache keeps it for long: its Buffer bodies copied to their exact size. */
+export function detached(rep: Representation): Representation {
+  const encoded =
+    rep.encoded &&
+    Object.fromEntries(
+      Object.entries(rep.encoded).map(([encoding, form]) => [encoding, { ...form, body: owned(form.body) }]),
+    )
+  return { ...rep, body: owned(rep.body), ...(encoded && { encoded }) }
+}
+
+/**
  * The next Last-Modified for content that changed at `asOf`: never before
  * the previous one, and a second after it at least, so that a client that
  * sends only If-Modified-Since sees two changes within one second.

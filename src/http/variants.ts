@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache'
-import { nextLastModified, represent, type Prepared, type Representation } from './prepared.js'
+import { detached, nextLastModified, represent, type Prepared, type Representation } from './prepared.js'
 
 interface Entry {
   /** The snapshot generation this entry was last confirmed for. */
@@ -127,8 +127,11 @@ export function createVariantCache(options: VariantCacheOptions) {
   function keep(key: string, generation: number, contentKey: string, representation: Representation, chosen: boolean) {
     const previous = entries.get(key)
     if (previous || !chosen || !admission || admission.admit(key)) {
-      entries.set(key, { generation, contentKey, representation })
-    } else passed++
+      const kept = detached(representation)
+      entries.set(key, { generation, contentKey, representation: kept })
+      return kept
+    }
+    passed++
     return representation
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { BadgeFailure } from '../../src/badge/faces.js'
-import { createRasteriser } from '../../src/badge/raster.js'
+import { createRasteriser, PIXELS_BEFORE_COLLECTION } from '../../src/badge/raster.js'
 import { renderSvg } from '../../src/badge/render.js'
 import { decodePng } from '../png.js'
 
@@ -76,4 +76,32 @@ describe('the rasteriser', () => {
       await expect(rasteriser.render(href, svg)).rejects.toThrow(/external reference/)
     }
   })
+
+  it(
+    'asks for a full collection each time PIXELS_BEFORE_COLLECTION bytes of images were made, timed-out ones included',
+    { timeout: 60_000 },
+    async () => {
+      const asked: unknown[] = []
+      const collect = (options?: unknown) => asked.push(options)
+      // 200 × 100 at 2x: 400 × 200 × 4 = 320 000 bytes of RGBA a render.
+      const svg = (n: number) =>
+        `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><rect width="200" height="100" fill="#${n.toString(16).padStart(6, '0')}"/></svg>`
+      const perImage = 400 * 200 * 4
+      const renders = Math.ceil(PIXELS_BEFORE_COLLECTION / perImage)
+      const rasteriser = createRasteriser({ maxInFlight: 2, maxQueued: 64, timeoutMs: 60_000, scale: 2, collect })
+      for (let n = 0; n < renders - 1; n++) await rasteriser.render(String(n), svg(n))
+      expect(asked).toEqual([])
+      await rasteriser.render('last', svg(renders))
+      expect(asked).toEqual([{ type: 'major', execution: 'async' }])
+      expect(rasteriser.stats().collections).toBe(1)
+      // An error badge drawn on the event loop counts too.
+      for (let n = 0; n < renders; n++) rasteriser.renderNow(svg(n))
+      expect(asked).toHaveLength(2)
+      // So does a render whose answer was a timeout: its pixels were made all the same.
+      const late = createRasteriser({ maxInFlight: 64, maxQueued: 0, timeoutMs: 1, scale: 2, collect })
+      const failures = await Promise.allSettled(Array.from({ length: renders }, (_, n) => late.render(`t${n}`, svg(n))))
+      expect(failures.some((f) => f.status === 'rejected')).toBe(true)
+      await expect.poll(() => late.stats().collections, { timeout: 30_000 }).toBe(1)
+    },
+  )
 })

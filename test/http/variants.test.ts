@@ -79,6 +79,30 @@ describe('createVariantCache', () => {
     expect(cache().put('s', 1, 's', 0, () => ({ ...prepared('small'), compressible: true })).encoded).toBeUndefined()
   })
 
+  it('keeps a Buffer body in a buffer of its own size (not a slice of a larger one), the same bytes', () => {
+    const variants = cache()
+    // Buffer.from(<small>) is a slice of Node's shared 8 KiB pool: kept as it is, it would pin the whole slab.
+    const pooled = Buffer.from('a small PNG, say')
+    expect(pooled.buffer.byteLength).toBeGreaterThan(pooled.length)
+    const kept = variants.put('p', 1, 'p', 0, () => ({ ...prepared(''), body: pooled }))
+    expect(Buffer.isBuffer(kept.body)).toBe(true)
+    const body = kept.body as Buffer
+    expect(body.equals(pooled)).toBe(true)
+    expect(body.buffer).not.toBe(pooled.buffer)
+    expect(body.buffer.byteLength).toBe(body.length)
+    expect(variants.get('p', 1)).toBe(kept)
+    expect(kept.validators.etag).toBe(strongEtag(pooled))
+  })
+
+  it('sends a variant it does not keep as it was made, without a copy', () => {
+    const variants = createVariantCache({ maxBytes: 1024 * 1024, admission: { admit: () => false } })
+    const made = Buffer.from('one-off')
+    const rep = variants.put('q', 1, 'q', 0, () => ({ ...prepared(''), body: made }), true)
+    expect(rep.body).toBe(made)
+    expect(variants.get('q', 1)).toBeUndefined()
+    expect(variants.stats().passed).toBe(1)
+  })
+
   it('stays within its byte bound whatever the variety of requests', () => {
     const variants = createVariantCache({ maxBytes: 64 * 1024 })
     for (let i = 0; i < 10_000; i++) variants.put(`v${i}`, 1, 'k', 0, () => prepared('x'.repeat(1_000)))
