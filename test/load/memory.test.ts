@@ -103,12 +103,7 @@ const logoFlood = (slugs: readonly string[], offset: number) => (i: number) => {
   return { path: `/components/${(n % 150) + 1}/badge.${format}?logo=${slug}&logoColor=${color}&theme=${theme}` }
 }
 
-/**
- * Not yet within the bound (README "Memory"): RSS reaches about 200 MB, and
- * the second flood adds some 12-20 MB. Run by `npm run test:load:open`;
- * skipped by `npm run test:load` (and so by CI) until it passes.
- */
-describe.runIf(process.env.LOAD_OPEN === '1')('memory under floods of logos and themes', () => {
+describe('memory under floods of logos and themes', () => {
   // PNG renders are bounded at 2 at once: on a shared 2-core machine the two floods take minutes.
   it(`stays under ${RSS_BOUND_MB} MB and flat across a second flood`, { timeout: 900_000 }, async () => {
     upstream.state.monitors = monitors(150)
