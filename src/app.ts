@@ -353,11 +353,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     })
   })
   await app.register(async function documents(scope) {
-    const { corsOrigins } = config
-    const cors = async (preflights: FastifyInstance) => {
+    async function cors(preflights: FastifyInstance) {
       // Before CORS's own hook, which ends a preflight there and then.
       preflights.addHook('onRequest', fallbacks.guardPreflight)
-      await preflights.register(fastifyCors, corsOptions(corsOrigins))
+      await preflights.register(fastifyCors, corsOptions(config.corsOrigins))
     }
     // Any origin: the answers carry CORS's headers with their bytes
     // (documentHeaders), and the plugin and its hook live in a scope of
@@ -365,11 +364,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     // origins: the plugin decides each request's headers, so its hook runs
     // on every route of the scope.
     scope.setErrorHandler(fallbacks.jsonErrors(documentHeaders))
-    await (corsOrigins === '*'
-      ? scope.register(async function preflights(inner) {
-          await cors(inner)
-        })
-      : cors(scope))
+    await (config.corsOrigins === '*' ? scope.register(cors) : cors(scope))
     registry.register(scope, 'documents')
     const statuspage = createStatuspageDocuments(
       { name: config.statusPageName, url: config.publicUrl },

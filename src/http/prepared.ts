@@ -165,11 +165,13 @@ export function represent(prepared: Prepared, lastModifiedMs: number): Represent
  * Bytes a cache keeps, in a buffer of their own: a Buffer body may be a
  * slice of Node's shared 8 KiB pool (so a kept 3 KB PNG pinned a whole
  * slab, 30 MB of them for an 8 MiB cache of PNGs), of zlib's output chunk, or
- * a native allocation of the rasteriser's with room to spare. A string
- * stays as it is: V8's heap compacts.
+ * a native allocation of the rasteriser's with room to spare.
  */
 function owned<T extends Buffer | string>(body: T): T {
   if (typeof body === 'string') return body
+  // A large buffer that is all of its memory (a text body made by keptBody) owns it already: no second copy.
+  if (body.length >= LARGE_BODY_BYTES && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength)
+    return body
   const copy = Buffer.allocUnsafeSlow(body.length)
   copy.set(body)
   return copy as T

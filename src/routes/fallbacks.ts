@@ -27,16 +27,16 @@ export function createFallbacks(registry: BadgeRegistry, send: Send, logger: Log
     }
   }
   const json = errorAnswers(SECURITY_HEADERS.json)
-  function failedWith(json: (reason: BadgeError) => Representation) {
+  function failedWith(errors: (reason: BadgeError) => Representation) {
     return function failed(error: { statusCode?: number }, request: FastifyRequest, reply: FastifyReply) {
       const { statusCode } = error
       if (statusCode === undefined || statusCode >= 500) {
         logger.error({ err: error, reqId: request.id }, 'request failed')
-        return send(request.routeOptions.url ?? UNMATCHED_ROUTE, request, reply, json('internal server error'))
+        return send(request.routeOptions.url ?? UNMATCHED_ROUTE, request, reply, errors('internal server error'))
       }
       // A client error Fastify raised (a malformed preflight, say): its status, our body.
       return send(request.routeOptions.url ?? UNMATCHED_ROUTE, request, reply, {
-        ...json('bad request'),
+        ...errors('bad request'),
         statusCode: statusCode >= 400 && statusCode < 500 ? statusCode : 400,
       })
     }

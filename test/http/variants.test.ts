@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { strongEtag, type Prepared } from '../../src/http/prepared.js'
+import { detached, LARGE_BODY_BYTES, strongEtag, type Prepared } from '../../src/http/prepared.js'
 import { createAdmission, createDoorkeeper, createVariantCache } from '../../src/http/variants.js'
 
 const prepared = (body: string): Prepared => ({
@@ -92,6 +92,16 @@ describe('createVariantCache', () => {
     expect(body.buffer.byteLength).toBe(body.length)
     expect(variants.get('p', 1)).toBe(kept)
     expect(kept.validators.etag).toBe(strongEtag(pooled))
+  })
+
+  it('keeps a large text body, already bytes of its own, without copying it again', () => {
+    const variants = cache()
+    const kept = variants.put('d', 1, 'd', 0, () => prepared('x'.repeat(LARGE_BODY_BYTES)))
+    const body = kept.body as Buffer
+    expect(Buffer.isBuffer(body)).toBe(true)
+    expect(body.buffer.byteLength).toBe(body.length)
+    // Kept as the one buffer represent() made: detaching it again copies nothing.
+    expect(detached(kept).body).toBe(body)
   })
 
   it('sends a variant it does not keep as it was made, without a copy', () => {
