@@ -76,7 +76,7 @@ export interface FleetBackend {
   readonly refreshes: RefreshRequests
   /** The fleet's upstream budget, with these limits (each replica passes its own configuration's). */
   budget(limits: BudgetLimits): SharedBudget
-  /** Told of every notice from any replica, this one included. */
+  /** Told of every notice from any replica, this one included: of every one published after it resolves. */
   listen(listener: (notice: Notice) => void): Promise<void>
   /** Resolves true once connected, false if not within `waitMs`. */
   ready(waitMs: number): Promise<boolean>

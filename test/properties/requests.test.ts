@@ -208,7 +208,7 @@ describe('any request', () => {
   it('sent as raw bytes, whatever a parser makes of them, gets an answer that is never a 5xx', async () => {
     const result = await fc.check(
       fc.asyncProperty(rawRequest, async (bytes) => {
-        checkRaw(await exchange(bytes))
+        checkRaw(await exchange(bytes), bytes.startsWith('HEAD '))
       }),
       {
         ...BUDGET,
@@ -285,8 +285,12 @@ function exchange(bytes: string): Promise<string> {
 
 const rawStatuses: Record<string, number> = {}
 
-/** Each answer in what came back (keep-alive may carry several): never a 5xx, always Cache-Control. */
-function checkRaw(received: string): void {
+/**
+ * Each answer in what came back (keep-alive may carry several): never a 5xx, always Cache-Control. An answer
+ * to HEAD has no body, whatever its Content-Length says: what follows it is the next answer (Node's 400, say,
+ * when the parser fails on what comes after the headers).
+ */
+function checkRaw(received: string, toHead: boolean): void {
   const seen = /^HTTP\/1\.[01] (\d{3})/.exec(received)?.[1] ?? 'none'
   rawStatuses[seen] = (rawStatuses[seen] ?? 0) + 1
   expect(keyIn(received, TEST_API_KEY)).toEqual([])
@@ -304,7 +308,7 @@ function checkRaw(received: string): void {
   if (!first) return
   const head = (first[2] ?? '').toLowerCase()
   const length = /content-length: (\d+)/.exec(head)?.[1]
-  const body = received.slice(first.index + first[0].length).slice(0, Number(length ?? 0))
+  const body = toHead ? '' : received.slice(first.index + first[0].length).slice(0, Number(length ?? 0))
   if (!head.includes('content-type: application/json')) {
     for (const mark of REFLECTED) expect(body).not.toContain(mark)
   }

@@ -6,7 +6,7 @@ import type { Secret } from '../../config/secret.js'
 export interface RedisConnection {
   /** Commands; each fails fast while disconnected (no offline queue) or after the command timeout. */
   readonly commands: RedisCommands
-  /** Subscribes to a channel (kept across reconnections by the client). */
+  /** Subscribes to a channel (kept across reconnections by the client); resolves once Redis has confirmed it. */
   subscribe(channel: string, listener: (message: string) => void): Promise<void>
   /** Resolves true once the command connection is up, false if not within `waitMs`. */
   ready(waitMs: number): Promise<boolean>
@@ -103,17 +103,28 @@ export async function connectRedis(options: ConnectOptions): Promise<RedisConnec
         }
       },
     },
-    async subscribe(channel, listener) {
+    subscribe(channel, listener) {
       listeners.set(channel, listener)
-      // Until it succeeds (Redis may be down, or refuse the password); the client renews it after.
-      const attempt = () => {
-        if (closed) return
-        subscriber.subscribe(channel).catch((err: unknown) => {
-          onError('notices')(err)
-          setTimeout(attempt, SUBSCRIBE_RETRY_MS).unref()
-        })
-      }
-      attempt()
+      // Until it succeeds (Redis may be down, or refuse the password); the client renews it after. Settles
+      // once Redis has confirmed it, so that a caller who waits hears every notice published after.
+      return new Promise<void>((resolve) => {
+        const attempt = () => {
+          if (closed) {
+            resolve()
+            return
+          }
+          subscriber.subscribe(channel).then(
+            () => {
+              resolve()
+            },
+            (err: unknown) => {
+              onError('notices')(err)
+              setTimeout(attempt, SUBSCRIBE_RETRY_MS).unref()
+            },
+          )
+        }
+        attempt()
+      })
     },
     async ready(waitMs) {
       if (client.status === 'ready') return true
