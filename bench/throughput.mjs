@@ -4,8 +4,9 @@
 // them so that the noise of a shared machine falls on all alike. For each
 // server and path: requests per second, p50 and p99 latency (wrk's), and the
 // server's own CPU time per request (from /proc: steadier than req/s, since
-// the load generator and other tenants share the cores).
-//   npm run bench [-- --seconds 5 --rounds 3 --connections 50]
+// the load generator and other tenants share the cores). "CPU vs bare" is the
+// median of the rounds' ratios, each round's servers having run back to back.
+//   npm run bench [-- --seconds 5 --rounds 3 --connections 50 --warmup 2]
 //   VARIANTS=service,bare,...   which servers (default: service,bare)
 //     service             the service as `npm start` runs it (LOG_LEVEL=info)
 //     service-no-metrics  the same with METRICS_ENABLED=false
@@ -25,6 +26,7 @@ const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '50' },
   },
 })
@@ -103,8 +105,8 @@ function ms(text) {
   return Number(n) * (unit === 'us' ? 0.001 : unit === 's' ? 1000 : 1)
 }
 
-async function wrk(url, headers) {
-  const args = ['-t1', `-c${values.connections}`, `-d${values.seconds}s`, '--latency']
+async function wrk(url, headers, seconds = values.seconds) {
+  const args = ['-t1', `-c${values.connections}`, `-d${seconds}s`, '--latency']
   for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}: ${value}`)
   const { stdout } = await run('wrk', [...args, url])
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1]
@@ -139,6 +141,13 @@ for (const { url } of Object.values(servers)) {
 }
 await sleep(2000)
 const idle = Object.fromEntries(Object.entries(servers).map(([name, { child }]) => [name, rssMb(child.pid)]))
+// Warm-up, not counted: every server answers every path under load for a moment first, so that no
+// round measures a server whose hot functions are not compiled yet.
+if (Number(values.warmup) > 0) {
+  for (const { path, headers } of PATHS) {
+    for (const { url } of Object.values(servers)) await wrk(`${url}${path}`, headers, values.warmup)
+  }
+}
 const results = {}
 for (let round = 0; round < Number(values.rounds); round++) {
   for (const { name, path, headers } of PATHS) {
@@ -155,13 +164,18 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 console.log(
   `wrk -t1 -c${values.connections}, ${values.rounds} rounds of ${values.seconds} s, Node ${process.version}, ${new Date().toISOString()}`,
 )
-console.log('path             server                req/s   p50 ms   p99 ms   CPU µs/req   CPU vs bare   p99 vs bare')
+console.log(
+  'path             server                req/s   p50 ms   p99 ms   CPU µs/req   CPU vs bare   p99 vs bare   CPU vs bare, each round',
+)
 for (const [name, byVariant] of Object.entries(results)) {
   const bare = byVariant.bare
   for (const [variant, runs] of Object.entries(byVariant)) {
     const cpu = median(runs.map((r) => r.cpu))
     const p99 = median(runs.map((r) => r.p99))
-    const vsCpu = bare ? (cpu / median(bare.map((r) => r.cpu))).toFixed(2) : '-'
+    // Each round's service and bare ran one after the other: their ratio, round by round, is what the
+    // machine's drift disturbs least. The median of those ratios, and each of them.
+    const ratios = bare ? runs.map((r, i) => r.cpu / bare[i].cpu) : []
+    const vsCpu = bare ? median(ratios).toFixed(2) : '-'
     const vsP99 = bare ? (p99 / median(bare.map((r) => r.p99))).toFixed(2) : '-'
     console.log(
       `${name.padEnd(16)} ${variant.padEnd(18)} ${median(runs.map((r) => r.rps))
@@ -170,7 +184,7 @@ for (const [name, byVariant] of Object.entries(results)) {
         .toFixed(2)
         .padStart(
           8,
-        )} ${p99.toFixed(2).padStart(8)} ${cpu.toFixed(1).padStart(12)} ${vsCpu.padStart(13)} ${vsP99.padStart(13)}`,
+        )} ${p99.toFixed(2).padStart(8)} ${cpu.toFixed(1).padStart(12)} ${vsCpu.padStart(13)} ${vsP99.padStart(13)}   ${variant === 'bare' ? '' : ratios.map((r) => r.toFixed(2)).join(' ')}`,
     )
   }
 }

@@ -221,7 +221,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     ...(deps.firstPollWaitMs !== undefined && { firstPollWaitMs: deps.firstPollWaitMs }),
   })
   let closing = () => false
-  const send = createResponder({ closing: () => closing(), counts })
+  const { send, direct } = createResponder({ closing: () => closing(), counts })
   const catalog = createComponentCatalog(config.publicComponents)
   const incidents = createIncidentCatalog(config.publicIncidents, catalog)
   const overall = overallSubject(config.badgeLabel, incidents, config.badgeWords)
@@ -335,8 +335,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   // Badges and pages carry their security headers with their prepared bytes,
   // so no hook runs on them; CORS is for the JSON; the probes get
   // @fastify/helmet's hooks and @fastify/caching's Cache-Control default.
+  // No hook sets a header on images: their answers go to node:http directly (http/responder.ts).
   await app.register(async function images(scope) {
-    registry.register(scope, 'images')
+    registry.register(scope, 'images', direct)
   })
   await app.register(async function pages(scope) {
     await scope.register(landingRoutes, {
@@ -365,7 +366,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     // on every route of the scope.
     scope.setErrorHandler(fallbacks.jsonErrors(documentHeaders))
     await (config.corsOrigins === '*' ? scope.register(cors) : cors(scope))
-    registry.register(scope, 'documents')
+    // With the plugin's hook on these routes, only Fastify's reply keeps the headers it sets.
+    const out = config.corsOrigins === '*' ? direct : send
+    registry.register(scope, 'documents', out)
     const statuspage = createStatuspageDocuments(
       { name: config.statusPageName, url: config.publicUrl },
       catalog,
@@ -375,7 +378,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       store: snapshots,
       cachePolicy,
       documents: caches.documents,
-      send,
+      send: out,
       headers: documentHeaders,
     })
     liveUpdates.register(scope)

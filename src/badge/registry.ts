@@ -65,7 +65,7 @@ export function createBadgeRegistry(options: BadgeRegistryOptions) {
     .map((format) => format(unmatched, options.context))
     .sort((a, b) => b.url.length - a.url.length)
 
-  function handlerFor(subject: Subject, route: FormatRoute) {
+  function handlerFor(subject: Subject, route: FormatRoute, out: Send) {
     const base = `${route.url}\n`
     const paramNames = [
       ...Object.keys((subject.params as { properties?: object } | undefined)?.properties ?? {}),
@@ -73,7 +73,7 @@ export function createBadgeRegistry(options: BadgeRegistryOptions) {
     ]
     const cache = route.raster ? rasters : variants
     const fail = (reason: BadgeError, request: FastifyRequest, reply: FastifyReply) =>
-      then(errorAnswer(route.error(reason, request)), (rep) => send(route.url, request, reply, rep))
+      then(errorAnswer(route.error(reason, request)), (rep) => out(route.url, request, reply, rep))
 
     function serve(snapshot: Snapshot, request: FastifyRequest, reply: FastifyReply) {
       const options = route.options(request)
@@ -86,7 +86,7 @@ export function createBadgeRegistry(options: BadgeRegistryOptions) {
       for (const name of paramNames) key += `${params[name] ?? ''}\n`
       key += options.key
       const prepared = cache.get(key, snapshot.generation)
-      if (prepared) return send(route.url, request, reply, prepared)
+      if (prepared) return out(route.url, request, reply, prepared)
       const badge = subject.badge(snapshot, params)
       if (!badge) return fail('not found', request, reply)
       const answer = then(route.content(badge, options), (content) => {
@@ -100,7 +100,7 @@ export function createBadgeRegistry(options: BadgeRegistryOptions) {
           () => content.prepare(),
           options.key !== '',
         )
-        return then(rep, (made) => send(route.url, request, reply, made))
+        return then(rep, (made) => out(route.url, request, reply, made))
       })
       // A content that could not be made (a PNG past its bounds) answers its error, and is not kept.
       return answer instanceof Promise
@@ -146,13 +146,17 @@ export function createBadgeRegistry(options: BadgeRegistryOptions) {
     }),
   )
 
-  /** Registers the routes of one scope (images, or documents) on `app`. */
-  function register(app: FastifyInstance, scope: FormatRoute['scope']): void {
+  /**
+   * Registers the routes of one scope (images, or documents) on `app`, their
+   * answers sent by `out` (the responder's `direct` where no hook of the
+   * scope sets a header).
+   */
+  function register(app: FastifyInstance, scope: FormatRoute['scope'], out: Send = send): void {
     for (const { subject, route, schema } of routes.filter((r) => r.route.scope === scope)) {
       app.get(route.url, {
         schema,
         attachValidation: true,
-        handler: handlerFor(subject, route),
+        handler: handlerFor(subject, route, out),
         // A thrown error still answers in the route's format.
         errorHandler(error, request, reply) {
           options.logger.error({ err: error, reqId: request.id, route: route.url }, 'request failed')

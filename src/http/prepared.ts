@@ -42,6 +42,29 @@ export interface Encoded {
   readonly body: Buffer | string
   readonly validators: Validators
   readonly headers: Readonly<Record<string, string>>
+  /** Its header block as node:http writes it, made with the representation (see `wire`). */
+  readonly wire?: Wire
+}
+
+/**
+ * The headers of one encoding as `writeHead` takes them, flat (name, value,
+ * name, value…), so that a send copies no header object and Node goes
+ * through no object's keys: `ok` for the answer with its body (its
+ * Content-Length included), `notModified` for a 304 (no Content-Length:
+ * RFC 9110 §8.6 allows one only when it is the 200's, which a 304 does not
+ * need). Vary: Accept-Encoding when the representation has compressed forms.
+ */
+export interface Wire {
+  readonly ok: readonly string[]
+  readonly notModified: readonly string[]
+}
+
+/** The wire headers of `form`, one encoding of a representation that `varies` by Accept-Encoding or not. */
+export function wire(form: Encoded, varies: boolean): Wire {
+  const notModified: string[] = []
+  for (const [name, value] of Object.entries(form.headers)) notModified.push(name, value)
+  if (varies) notModified.push('vary', 'Accept-Encoding')
+  return { ok: [...notModified, 'content-length', String(Buffer.byteLength(form.body))], notModified }
 }
 
 /** Bytes ready to send, with every header they go with (validators included). */
@@ -77,6 +100,8 @@ export const COMPRESS_MIN_BYTES = 1024
 const BROTLI_QUALITY = 5
 /** Headers, object and key overhead of an entry, for byte bounds. */
 const ENTRY_OVERHEAD_BYTES = 1024
+/** The two flat header arrays of one encoding (Wire): some 36 slots each, the strings shared. */
+const WIRE_BYTES = 640
 
 /**
  * A strong ETag from the bytes alone: equal content, equal tag, on any
@@ -120,14 +145,14 @@ export function represent(prepared: Prepared, lastModifiedMs: number): Represent
   const statusCode = prepared.statusCode ?? 200
   const base = { ...prepared.headers, 'content-type': prepared.contentType, 'cache-control': prepared.cacheControl }
   if (statusCode >= 400) {
+    const failure = { body, headers: base, validators: { etag: '' } }
     return {
       statusCode,
-      body,
-      headers: base,
-      validators: { etag: '' },
+      ...failure,
+      wire: wire(failure, false),
       conditional: false,
       lastModifiedMs: undefined,
-      size: bytes + ENTRY_OVERHEAD_BYTES,
+      size: bytes + ENTRY_OVERHEAD_BYTES + WIRE_BYTES,
     }
   }
   const datable = prepared.datable ?? true
@@ -144,20 +169,25 @@ export function represent(prepared: Prepared, lastModifiedMs: number): Represent
     if (br.length < bytes && gzip.length < bytes) {
       const of = (compressed: Buffer, encoding: Encoding): Encoded => {
         const v = validatorsOf(compressed)
-        return { body: compressed, validators: v, headers: encodedHeaders(base, v, encoding) }
+        const form = { body: compressed, validators: v, headers: encodedHeaders(base, v, encoding) }
+        return { ...form, wire: wire(form, true) }
       }
       encoded = { br: of(br, 'br'), gzip: of(gzip, 'gzip') }
     }
   }
+  const identity = { body, headers: encodedHeaders(base, validators), validators }
   return {
     statusCode,
-    body,
-    headers: encodedHeaders(base, validators),
-    validators,
+    ...identity,
+    wire: wire(identity, encoded !== undefined),
     conditional: true,
     lastModifiedMs: datable ? lastModifiedMs : undefined,
     ...(encoded && { encoded }),
-    size: bytes + (encoded ? encoded.br.body.length + encoded.gzip.body.length : 0) + ENTRY_OVERHEAD_BYTES,
+    size:
+      bytes +
+      (encoded ? encoded.br.body.length + encoded.gzip.body.length + 2 * WIRE_BYTES : 0) +
+      ENTRY_OVERHEAD_BYTES +
+      WIRE_BYTES,
   }
 }
 

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { ResponseCounts } from '../observability/response-counts.js'
 import { isNotModified } from './conditional.js'
 import { chooseEncoding } from './encoding.js'
-import type { Encoded, Representation } from './prepared.js'
+import { wire, type Encoded, type Representation } from './prepared.js'
 
 /** Adds Accept-Encoding to Vary, keeping what CORS put there (Origin). */
 function varyOnEncoding(reply: FastifyReply): void {
@@ -20,9 +20,17 @@ export interface ResponderOptions {
  * Sends prepared representations: the one place a prepared answer meets a
  * reply. It picks the encoding, answers 304 when the validators match, and
  * counts the answer for /metrics, by route pattern; nothing else.
+ *
+ * `send` goes through Fastify's reply, keeping any header a hook set on it
+ * (CORS for a list of origins). `direct` writes the representation's
+ * prepared header block (its Wire) and bytes to node:http itself, for
+ * routes where no hook sets a header: Fastify's reply would copy the
+ * headers one by one into an object, parse the Content-Type again and
+ * measure the body again at every send. The same headers either way, but
+ * that a 304 says no Content-Length.
  */
 export function createResponder({ closing, counts }: ResponderOptions) {
-  return function send(route: string, request: FastifyRequest, reply: FastifyReply, rep: Representation): FastifyReply {
+  function send(route: string, request: FastifyRequest, reply: FastifyReply, rep: Representation): FastifyReply {
     let chosen: Encoded = rep
     if (rep.encoded) {
       varyOnEncoding(reply)
@@ -39,6 +47,31 @@ export function createResponder({ closing, counts }: ResponderOptions) {
     if (rep.statusCode !== 200) reply.code(rep.statusCode)
     return reply.send(chosen.body)
   }
+
+  function direct(route: string, request: FastifyRequest, reply: FastifyReply, rep: Representation): FastifyReply {
+    let chosen: Encoded = rep
+    if (rep.encoded) {
+      const encoding = chooseEncoding(request.headers)
+      chosen = (encoding && rep.encoded[encoding]) || rep
+    }
+    // A representation made elsewhere than represent() (the landing page's own) has its block made here.
+    const block = chosen.wire ?? wire(chosen, rep.encoded !== undefined)
+    const res = reply.raw
+    if (rep.conditional && isNotModified(request.headers, chosen.validators)) {
+      res.writeHead(304, closing() ? [...block.notModified, 'connection', 'close'] : (block.notModified as string[]))
+      res.end()
+      counts.count(route, 304)
+    } else {
+      res.writeHead(rep.statusCode, closing() ? [...block.ok, 'connection', 'close'] : (block.ok as string[]))
+      res.end(chosen.body)
+      counts.count(route, rep.statusCode, chosen.headers['x-badge-error'])
+    }
+    // Told once it is written, so that a writeHead that throws leaves the reply to the error handler.
+    // Fastify's onResponse hooks still run: they listen for the response's end.
+    return reply.hijack()
+  }
+
+  return { send, direct }
 }
 
-export type Send = ReturnType<typeof createResponder>
+export type Send = ReturnType<typeof createResponder>['send']

@@ -73,6 +73,7 @@ afterEach(async () => {
 
 async function appWith(...subjects: readonly Subject[]) {
   const badges = createVariantCache({ maxBytes: 1024 * 1024 })
+  const responder = createResponder({ closing: () => false, counts: NO_COUNTS })
   const registry = createBadgeRegistry({
     subjects,
     formats: [svgFormat, pngFormat, jsonFormat, shieldsFormat],
@@ -86,13 +87,13 @@ async function appWith(...subjects: readonly Subject[]) {
     variants: badges,
     rasters: createVariantCache({ maxBytes: 1024 * 1024 }),
     errors: createVariantCache({ maxBytes: 64 * 1024 }),
-    send: createResponder({ closing: () => false, counts: NO_COUNTS }),
+    send: responder.send,
     label: 'status',
     logger: createLogger('silent'),
   })
   const app = Fastify()
   registry.addSchemas(app)
-  registry.register(app, 'images')
+  registry.register(app, 'images', responder.direct)
   registry.register(app, 'documents')
   apps.push(app)
   await app.ready()
