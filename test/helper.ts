@@ -79,11 +79,29 @@ export async function buildTestApp(
     ...options.env,
   })
   const app = await buildApp(config, { logger, ...options.deps })
-  app.addHook('onSend', async function recordResponse(_request, reply, payload) {
-    captured.responses.push(JSON.stringify(reply.getHeaders()))
-    if (typeof payload === 'string') captured.responses.push(payload)
-    else if (Buffer.isBuffer(payload)) captured.bodies.add(payload)
-    return payload
+  // At node:http itself, not in an onSend hook: the badges are written to it directly, past Fastify's hooks.
+  app.addHook('onRequest', function recordResponse(_request, reply, done) {
+    const res = reply.raw
+    const keep = (chunk: unknown) => {
+      if (typeof chunk === 'string') captured.responses.push(chunk)
+      else if (Buffer.isBuffer(chunk)) captured.bodies.add(chunk)
+    }
+    const writeHead = res.writeHead.bind(res)
+    const write = res.write.bind(res) as (...args: unknown[]) => boolean
+    const end = res.end.bind(res) as (...args: unknown[]) => typeof res
+    res.writeHead = ((...args: Parameters<typeof writeHead>) => {
+      captured.responses.push(JSON.stringify([args, res.getHeaders()]))
+      return writeHead(...args)
+    }) as typeof res.writeHead
+    res.write = ((chunk: unknown, ...rest: unknown[]) => {
+      keep(chunk)
+      return write(chunk, ...rest)
+    }) as typeof res.write
+    res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+      if (typeof chunk !== 'function') keep(chunk)
+      return end(chunk, ...rest)
+    }) as typeof res.end
+    done()
   })
   return {
     app,

@@ -49,7 +49,11 @@ describe('the API key', () => {
     expect(logs.filter((line) => line.includes('"level":40')).length).toBeGreaterThanOrEqual(FAULTS.length * 2)
     expect(logs.join('\n')).toContain('[redacted]')
     for (const text of [...bodies, ...logs]) expect(text).not.toContain(TEST_API_KEY)
-    // The suite-wide check (test/setup.ts) sees the responses too, through the helper's hook.
+    // The suite-wide check (test/setup.ts) sees the responses too, through the helper's hook: those
+    // sent through Fastify's reply (the JSON error of /nope) and those written to node:http directly
+    // (the badges: their headers and their SVG).
     expect(captured.responses.some((text) => text.includes('"x-badge-error"'))).toBe(true)
+    expect(captured.responses.some((text) => text.includes('image/svg+xml') && text.includes('"etag"'))).toBe(true)
+    expect(captured.responses.some((text) => text.startsWith('<svg'))).toBe(true)
   })
 })

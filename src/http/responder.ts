@@ -54,7 +54,8 @@ export function createResponder({ closing, counts }: ResponderOptions) {
       const encoding = chooseEncoding(request.headers)
       chosen = (encoding && rep.encoded[encoding]) || rep
     }
-    // A representation made elsewhere than represent() (the landing page's own) has its block made here.
+    // Every representation a direct route sends comes from represent(), which made its block; one made
+    // by hand (the landing page makes its own, and is sent by `send`) would have it made here.
     const block = chosen.wire ?? wire(chosen, rep.encoded !== undefined)
     const res = reply.raw
     if (rep.conditional && isNotModified(request.headers, chosen.validators)) {
