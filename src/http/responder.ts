@@ -10,6 +10,13 @@ function varyOnEncoding(reply: FastifyReply): void {
   reply.header('vary', typeof current === 'string' && current ? `${current}, Accept-Encoding` : 'Accept-Encoding')
 }
 
+/** The form of `rep` the client accepts: a compressed one held for its Accept-Encoding, or the identity. */
+function encodingFor(request: FastifyRequest, rep: Representation): Encoded {
+  if (!rep.encoded) return rep
+  const encoding = chooseEncoding(request.headers)
+  return (encoding && rep.encoded[encoding]) || rep
+}
+
 export interface ResponderOptions {
   /** Shutdown has begun: ask keep-alive clients to reconnect elsewhere. */
   readonly closing: () => boolean
@@ -31,12 +38,8 @@ export interface ResponderOptions {
  */
 export function createResponder({ closing, counts }: ResponderOptions) {
   function send(route: string, request: FastifyRequest, reply: FastifyReply, rep: Representation): FastifyReply {
-    let chosen: Encoded = rep
-    if (rep.encoded) {
-      varyOnEncoding(reply)
-      const encoding = chooseEncoding(request.headers)
-      chosen = (encoding && rep.encoded[encoding]) || rep
-    }
+    if (rep.encoded) varyOnEncoding(reply)
+    const chosen = encodingFor(request, rep)
     if (closing()) reply.header('connection', 'close')
     reply.headers(chosen.headers)
     if (rep.conditional && isNotModified(request.headers, chosen.validators)) {
@@ -49,11 +52,7 @@ export function createResponder({ closing, counts }: ResponderOptions) {
   }
 
   function direct(route: string, request: FastifyRequest, reply: FastifyReply, rep: Representation): FastifyReply {
-    let chosen: Encoded = rep
-    if (rep.encoded) {
-      const encoding = chooseEncoding(request.headers)
-      chosen = (encoding && rep.encoded[encoding]) || rep
-    }
+    const chosen = encodingFor(request, rep)
     // Every representation a direct route sends comes from represent(), which made its block; one made
     // by hand (the landing page makes its own, and is sent by `send`) would have it made here.
     const block = chosen.wire ?? wire(chosen, rep.encoded !== undefined)
