@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { monitorsEnvelope, type Simulator } from '../../src/dev/simulator.js'
 import { startTestUpstream } from '../helper.js'
 import type { ServerProcess } from '../process.js'
-import { get, percentile, rssMb, startService } from './flood.js'
+import { get, percentile, RSS_BOUND_MB, rssMb, startService } from './flood.js'
 
 /**
  * The service's own process under the hostile mixes of the review, all at
@@ -16,7 +16,6 @@ import { get, percentile, rssMb, startService } from './flood.js'
  * under 50 ms. Run by `npm run test:load`.
  */
 const P99_BOUND_MS = 50
-const RSS_BOUND_MB = 160
 const MIX_MS = 40_000
 const MIX = { flood: 24, documents: 2, slowReaders: 20, halfSenders: 500 }
 

@@ -6,14 +6,12 @@ import { simpleIconsFolder } from '../../src/badge/logos/icons.js'
 import type { Simulator } from '../../src/dev/simulator.js'
 import { startTestUpstream } from '../helper.js'
 import type { ServerProcess } from '../process.js'
-import { flood, get, percentile, rssMb, startService } from './flood.js'
+import { flood, get, percentile, RSS_BOUND_MB, rssMb, startService } from './flood.js'
 
 /**
  * The service's own process under floods, its memory read from /proc: the
  * bounds of README "Memory". Run by `npm run test:load` (CI runs it).
  */
-const RSS_BOUND_MB = 160
-
 let upstream: Simulator
 let server: ServerProcess | undefined
 
@@ -103,13 +101,7 @@ const logoFlood = (slugs: readonly string[], offset: number) => (i: number) => {
   return { path: `/components/${(n % 150) + 1}/badge.${format}?logo=${slug}&logoColor=${color}&theme=${theme}` }
 }
 
-/**
- * At the bound, not reliably within it yet (README "Memory"): 154 to 162 MB
- * after the first flood, a few MB more after the second. Run by
- * `npm run test:load:open`; skipped by `npm run test:load` (and so by CI)
- * until it passes with room to spare.
- */
-describe.runIf(process.env.LOAD_OPEN === '1')('memory under floods of logos and themes', () => {
+describe('memory under floods of logos and themes', () => {
   // PNG renders are bounded at 2 at once: on a shared 2-core machine the two floods take minutes.
   it(`stays under ${RSS_BOUND_MB} MB and flat across a second flood`, { timeout: 900_000 }, async () => {
     upstream.state.monitors = monitors(150)
