@@ -3,11 +3,13 @@ import type { App } from '../../src/app.js'
 import { buildTestApp } from '../helper.js'
 
 /**
- * Badges, pages and (with any origin) the JSON documents are written to
- * node:http directly (src/http/responder.ts): a hook that sets a header or
- * changes a body on them would be skipped without a word. So no hook but
- * the ones named here may run on those routes; the probes keep
- * @fastify/helmet's and @fastify/caching's, the CORS preflight route its own.
+ * Badges and (with any origin) the JSON documents are written to node:http
+ * directly (src/http/responder.ts): a hook that sets a header or changes a
+ * body on them would be skipped without a word. So no hook but the ones
+ * named here may run on any route but the probes (which keep
+ * @fastify/helmet's and @fastify/caching's) and the CORS preflight route
+ * (its own); the landing page, which carries its headers with its bytes as
+ * the badges do, is held to the same.
  */
 const PROBES = new Set(['healthz', 'readyz', 'metrics'])
 /** The test helper's recorder (test/helper.ts), logging, and the HEAD answer's own. */
