@@ -57,7 +57,7 @@ describe('hooks on the routes written directly', () => {
     const { app } = await buildTestApp()
     await app.ready()
     const routes = routesOf(app)
-    // The parse found the routes: /badge.svg of each subject, GET and HEAD, and a HEAD for every route.
+    // The parse found the routes: /badge.svg of each subject (GET and HEAD), and the HEAD routes.
     expect(routes.filter((route) => route.name.endsWith('badge.svg')).length).toBeGreaterThanOrEqual(8)
     expect(routes.filter((route) => route.method === 'HEAD').length).toBeGreaterThanOrEqual(28)
     expect(unexpectedHooks(app)).toEqual([])
