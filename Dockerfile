@@ -33,4 +33,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node directly, not npm: SIGTERM reaches the server, which drains and exits 0.
 # Node's flags are `npm start`'s: the young generation and V8's threads capped, and gc() for the rasteriser (README, "Memory").
-CMD ["node", "--max-semi-space-size=16", "--v8-pool-size=2", "--expose-gc", "dist/server.js"]
+CMD ["node", "--max-semi-space-size=16", "--min-semi-space-size=8", "--v8-pool-size=2", "--expose-gc", "dist/server.js"]

@@ -37,6 +37,7 @@ import type { FleetSource } from './status/health.js'
 import { createMetrics } from './observability/metrics.js'
 import { logRequests } from './observability/request-log.js'
 import { createResponseCounts, NO_COUNTS } from './observability/response-counts.js'
+import { createRestCompaction, type Compact } from './observability/rest-compaction.js'
 import { componentsDocument } from './routes/components-json.js'
 import { registerDocuments } from './routes/documents.js'
 import { createFallbacks } from './routes/fallbacks.js'
@@ -48,7 +49,7 @@ import { createStatuspageDocuments } from './statuspage/documents.js'
 import { statuspageRoutes } from './statuspage/routes.js'
 import { wireLifecycle } from './status/lifecycle.js'
 import { pollPlan } from './status/pacing.js'
-import { createPoller, type Clock, type Resource } from './status/poller.js'
+import { createPoller, RESOURCES, type Clock, type Resource } from './status/poller.js'
 import { createSnapshotStore } from './status/snapshot.js'
 import { createMemoryBudget, type UpstreamBudget } from './upstream/budget.js'
 import { createUpstreamClient, type UpstreamClient } from './upstream/client.js'
@@ -66,6 +67,8 @@ export interface AppDeps {
   readonly budget?: UpstreamBudget
   /** Replaces Redis as the fleet's backend (tests: replicas in one process over src/fleet/memory.ts). */
   readonly fleet?: FleetBackend
+  /** Replaces V8's memory-reducing collection at rest (tests; `gc()` under `--expose-gc` otherwise). */
+  readonly compact?: Compact
   /** The live-update streams' heartbeat (tests; HEARTBEAT_MS otherwise). */
   readonly eventsHeartbeatMs?: number
 }
@@ -331,6 +334,15 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       webhook.close()
     })
   }
+
+  // Startup's memory goes back once the first polls have settled, a burst's after each rest (README, "Memory").
+  const compaction = createRestCompaction({ log: logger, ...(deps.compact && { compact: deps.compact }) })
+  void Promise.all(RESOURCES.map((resource) => poller.firstAttempt(resource))).then(() => {
+    compaction.afterStartup()
+  })
+  app.addHook('onClose', async function stopCompaction() {
+    compaction.stop()
+  })
 
   // Badges and pages carry their security headers with their prepared bytes,
   // so no hook runs on them; CORS is for the JSON; the probes get

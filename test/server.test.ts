@@ -278,4 +278,31 @@ describe('the server process', () => {
     },
     20_000,
   )
+
+  it("gives startup's memory back once its first polls have settled (npm start's flags)", async () => {
+    const server = startProcess(startScript, {
+      cwd: workdir,
+      env: {
+        MONITOR_API_KEY: TEST_API_KEY,
+        MONITOR_API_URL: upstream.url,
+        HOST: '127.0.0.1',
+        PORT: '0',
+        LOG_LEVEL: 'debug',
+      },
+    })
+    try {
+      await server.listening()
+      let line: string | undefined
+      for (let i = 0; i < 50 && !line; i++) {
+        await new Promise((r) => setTimeout(r, 100))
+        line = server.output.find((l) => l.includes('memory given back'))
+      }
+      const record = JSON.parse(line ?? '{}') as { reason?: string; rssBeforeMb?: number; rssAfterMb?: number }
+      expect(record.reason).toBe('startup')
+      // V8's young generation, grown by startup, goes back: some 10 MB (README, "Memory").
+      expect(record.rssAfterMb).toBeLessThan((record.rssBeforeMb ?? 0) - 4)
+    } finally {
+      server.child.kill('SIGKILL')
+    }
+  })
 })
