@@ -30,7 +30,11 @@ const upstream = await new Promise((resolve) => {
   })
 })
 const port = 30000 + Math.floor(Math.random() * 20000)
-const server = start(['--max-semi-space-size=16', '--v8-pool-size=2', '--expose-gc', 'dist/server.js'], {
+// `npm start`'s node flags, read from package.json.
+const flags = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'))
+  .scripts.start.split(' ')
+  .slice(1, -1)
+const server = start([...flags, 'dist/server.js'], {
   MONITOR_API_URL: upstream,
   MONITOR_API_KEY: 'demo-key',
   PORT: String(port),
