@@ -13,6 +13,7 @@
 //     service-debug       the same with LOG_LEVEL=debug: a log line per request
 //     service-v8-default  the same without `npm start`'s node flags
 //     bare                bare Fastify, the service's answers copied byte for byte, headers included
+//     bare-twin           a second bare server: its "vs bare" is what the machine's noise alone gives
 // Paths: /badge.svg, /badge.svg answered 304 (If-None-Match), /badge.json.
 // Needs wrk (Debian: apt-get install wrk).
 import { execFile, spawn } from 'node:child_process'
@@ -126,6 +127,7 @@ if (!reference) throw new Error('VARIANTS needs a service variant: bare copies i
 const svg = await copyAnswer(reference.url, '/badge.svg')
 const json = await copyAnswer(reference.url, '/badge.json')
 if (VARIANTS.includes('bare')) servers.bare = await startBare([svg, json])
+if (VARIANTS.includes('bare-twin')) servers['bare-twin'] = await startBare([svg, json])
 
 const PATHS = [
   { name: '/badge.svg', path: '/badge.svg', headers: {} },
@@ -150,8 +152,10 @@ if (Number(values.warmup) > 0) {
 }
 const results = {}
 for (let round = 0; round < Number(values.rounds); round++) {
+  // The order alternates too: whatever the first of a pair gains or loses, each server gains or loses it as often.
+  const order = round % 2 === 0 ? Object.entries(servers) : Object.entries(servers).reverse()
   for (const { name, path, headers } of PATHS) {
-    for (const [variant, { child, url }] of Object.entries(servers)) {
+    for (const [variant, { child, url }] of order) {
       const before = cpuMicros(child.pid)
       const result = await wrk(`${url}${path}`, headers)
       const cpu = (cpuMicros(child.pid) - before) / result.requests
