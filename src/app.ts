@@ -319,11 +319,18 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     guard.stop()
   })
   app.setSerializerCompiler(lazySerializerCompiler)
+  // Startup's memory goes back once the first polls have settled, a burst's after each rest (README,
+  // "Memory"); not once shutdown has begun (stopped below).
+  const compaction = createRestCompaction({ log: logger, ...(deps.compact && { compact: deps.compact }) })
+  void Promise.all(RESOURCES.map((resource) => poller.firstAttempt(resource))).then(() => {
+    compaction.afterStartup()
+  })
   const lifecycle = wireLifecycle(app, poller, snapshots, fleet)
   closing = lifecycle.isClosing
   // The streams end when shutdown begins, inside the drain.
   lifecycle.onShutdown(() => {
     liveUpdates.close()
+    compaction.stop()
   })
   app.decorate('caches', caches)
   app.decorate('logger', logger)
@@ -334,15 +341,6 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       webhook.close()
     })
   }
-
-  // Startup's memory goes back once the first polls have settled, a burst's after each rest (README, "Memory").
-  const compaction = createRestCompaction({ log: logger, ...(deps.compact && { compact: deps.compact }) })
-  void Promise.all(RESOURCES.map((resource) => poller.firstAttempt(resource))).then(() => {
-    compaction.afterStartup()
-  })
-  app.addHook('onClose', async function stopCompaction() {
-    compaction.stop()
-  })
 
   // Badges and pages carry their security headers with their prepared bytes,
   // so no hook runs on them; CORS is for the JSON; the probes get

@@ -60,9 +60,10 @@ function loopUtilisation(): () => number {
  * use for (README, "Memory"). One such collection is made when startup's
  * work is done, and one after each rest: `restMs` of intervals whose
  * event-loop utilisation stayed under `quietBelow`, following an interval
- * that was not quiet. So a service under steady traffic is never
- * interrupted, one at rest is once, and the collection (some 10 to 30 ms
- * on this heap) never lands in a burst. The node flag
+ * that was not quiet (50 ms of JavaScript in 5 s: a burst of requests, or
+ * a poll of a large fleet). So traffic that keeps the loop busier than that
+ * is never interrupted, a rest is once, and the collection (some 10 to 30
+ * ms on this heap) never lands in a burst. The node flag
  * `--min-semi-space-size` keeps the young generation from shrinking below a
  * working size, so the next burst does not start with a tiny one.
  */
@@ -110,6 +111,8 @@ export function createRestCompaction(options: RestCompactionOptions): RestCompac
       if (owed && quietMs >= restMs) {
         owed = false
         run('rest')
+        // The collection's own time is not work: the next interval starts after it.
+        utilisation()
       }
     }
     arm()

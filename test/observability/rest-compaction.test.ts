@@ -3,7 +3,10 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { CHECK_EVERY_MS, createRestCompaction, REST_MS } from '../../src/observability/rest-compaction.js'
-import { captureLogs } from '../helper.js'
+import type { App } from '../../src/app.js'
+import type { Simulator } from '../../src/dev/simulator.js'
+import type { UpstreamClient } from '../../src/upstream/client.js'
+import { buildTestApp, captureLogs, firstPolls, startTestUpstream } from '../helper.js'
 
 const BUSY = 0.5
 const QUIET = 0.001
@@ -14,15 +17,24 @@ afterEach(() => {
   vi.unstubAllGlobals()
 })
 
-/** A compaction over fake timers, whose event-loop utilisation is read from `loads` in turn (quiet once they run out). */
+/**
+ * A compaction over fake timers and clock, whose event-loop utilisation is
+ * `loads[k]` for the k-th interval: `loads[0]` is read when startup's
+ * compaction is made, `loads[k]` at the k-th check (quiet once they run
+ * out). `made` holds the interval of each compaction.
+ */
 function compaction(loads: number[] = []) {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: 0 })
   const { logger, lines } = captureLogs('debug')
   const made: number[] = []
   let reads = 0
+  const interval = () => Math.round(Date.now() / CHECK_EVERY_MS)
   const rest = createRestCompaction({
-    compact: () => made.push(reads),
-    utilisation: () => loads[reads++] ?? QUIET,
+    compact: () => made.push(interval()),
+    utilisation: () => {
+      reads++
+      return loads[interval()] ?? QUIET
+    },
     log: logger,
   })
   return { rest, made, lines, checks: () => reads }
@@ -43,7 +55,7 @@ describe('memory given back at rest', () => {
   })
 
   it('once after each rest that follows work, not during the work', async () => {
-    // The read made right after startup's compaction, then: 3 busy checks, a rest, 20 busy checks, a rest.
+    // Startup, then: 3 busy checks, a rest, 20 busy checks, a rest.
     const loads = [QUIET, BUSY, BUSY, BUSY, ...Array<number>(CHECKS_TO_REST).fill(QUIET)]
     loads.push(...Array<number>(20).fill(BUSY), ...Array<number>(CHECKS_TO_REST + 5).fill(QUIET))
     const { rest, made } = compaction(loads)
@@ -54,9 +66,9 @@ describe('memory given back at rest', () => {
     await vi.advanceTimersByTimeAsync(CHECK_EVERY_MS)
     expect(rest.count()).toBe(2)
     // Made at the check that completed the rest: the one after 3 busy and CHECKS_TO_REST quiet ones.
-    expect(made[1]).toBe(1 + 3 + CHECKS_TO_REST)
+    expect(made[1]).toBe(3 + CHECKS_TO_REST)
     await vi.advanceTimersByTimeAsync(CHECK_EVERY_MS * (20 + CHECKS_TO_REST + 100))
-    expect(made).toEqual([0, 1 + 3 + CHECKS_TO_REST, 1 + 3 + CHECKS_TO_REST + 20 + CHECKS_TO_REST])
+    expect(made).toEqual([0, 3 + CHECKS_TO_REST, 3 + CHECKS_TO_REST + 20 + CHECKS_TO_REST])
     rest.stop()
   })
 
@@ -92,13 +104,38 @@ describe('memory given back at rest', () => {
             quiet = 0
           } else if (++quiet >= CHECKS_TO_REST && owed) {
             owed = false
-            expected.push(i + 2)
+            expected.push(i + 1)
           }
         })
         expect(made).toEqual(expected)
       }),
       { numRuns: 100 },
     )
+  })
+
+  it('does not count its own collection as work: one per rest, not one a minute at rest', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    let justCompacted = false
+    let reads = 0
+    const rest = createRestCompaction({
+      compact: () => {
+        justCompacted = true
+      },
+      // The collection's time shows in the next reading (a long one: 100 ms of 5 s), a burst in the second.
+      utilisation: () => {
+        reads++
+        const busy = justCompacted || reads === 2
+        justCompacted = false
+        return busy ? BUSY : QUIET
+      },
+      log: captureLogs().logger,
+    })
+    rest.afterStartup()
+    await vi.advanceTimersByTimeAsync(0)
+    await vi.advanceTimersByTimeAsync(REST_MS * 20)
+    rest.stop()
+    // Startup's, and the one after the burst's rest.
+    expect(rest.count()).toBe(2)
   })
 
   it('stops with the app: no timer left, nothing made after', async () => {
@@ -193,5 +230,45 @@ describe('memory given back at rest', () => {
     expect(grown).toBeGreaterThanOrEqual(4 * 1024 * 1024)
     expect(young()).toBeLessThanOrEqual(grown / 2)
     expect(lines.join('')).toContain('"reason":"startup"')
+  })
+})
+
+describe('in the app', () => {
+  let upstream: Simulator | undefined
+  let app: App | undefined
+  afterEach(async () => {
+    await app?.close()
+    app = undefined
+    await upstream?.close()
+    upstream = undefined
+  })
+
+  it("gives startup's memory back once its first polls have settled", async () => {
+    upstream = await startTestUpstream()
+    let made = 0
+    app = (await buildTestApp({ upstream, deps: { compact: () => made++ } })).app
+    await app.ready()
+    expect(made).toBe(0)
+    await firstPolls(app)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(made).toBe(1)
+  })
+
+  it('gives nothing back once shutdown has begun, even when the first polls settle then', async () => {
+    let made = 0
+    const aborted = (signal?: AbortSignal) =>
+      new Promise<never>((_resolve, reject) => {
+        signal?.addEventListener('abort', () => {
+          reject(new Error('aborted'))
+        })
+      })
+    const client: UpstreamClient = { fetchStatus: aborted, fetchMonitors: aborted }
+    app = (await buildTestApp({ deps: { client, compact: () => made++ } })).app
+    await app.ready()
+    app.beginShutdown()
+    // Stopping the poller aborts the first polls: they settle now, during the drain.
+    await firstPolls(app)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(made).toBe(0)
   })
 })
