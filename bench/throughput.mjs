@@ -1,7 +1,8 @@
 // The hot path side by side in one run, as ratios to bare Fastify sending
 // the same bytes with the same headers (bench/bare.mjs: the framework's limit
 // for each answer). Every server is its own process; rounds alternate between
-// them so that the noise of a shared machine falls on all alike. For each
+// them, the order turning by one each round, so that the noise of a shared
+// machine falls on all alike. For each
 // server and path: requests per second, p50 and p99 latency (wrk's), and the
 // server's own CPU time per request (from /proc: steadier than req/s, since
 // the load generator and other tenants share the cores). "CPU vs bare" is the
@@ -12,6 +13,7 @@
 //     service-no-metrics  the same with METRICS_ENABLED=false
 //     service-debug       the same with LOG_LEVEL=debug: a log line per request
 //     service-v8-default  the same without `npm start`'s node flags
+//     service-no-gc       the same without --expose-gc and --min-semi-space-size: no memory given back at rest
 //     bare                bare Fastify, the service's answers copied byte for byte, headers included
 //     bare-twin           a second bare server: its "vs bare" is what the machine's noise alone gives
 // Paths: /badge.svg, /badge.svg answered 304 (If-None-Match), /badge.json.
@@ -52,7 +54,12 @@ function spawnServer(args, env) {
 
 /** The service as `npm start` runs it, on a free port; resolves with its URL once its first poll is done. */
 async function startService(variant) {
-  const flags = variant === 'service-v8-default' ? [] : START.slice(1, -1)
+  const flags =
+    variant === 'service-v8-default'
+      ? []
+      : variant === 'service-no-gc'
+        ? START.slice(1, -1).filter((flag) => flag !== '--expose-gc' && !flag.startsWith('--min-semi-space-size'))
+        : START.slice(1, -1)
   const child = spawnServer([...flags, 'dist/server.js'], {
     MONITOR_API_KEY: KEY,
     MONITOR_API_URL: simulator.url,
@@ -152,8 +159,9 @@ if (Number(values.warmup) > 0) {
 }
 const results = {}
 for (let round = 0; round < Number(values.rounds); round++) {
-  // The order alternates too: whatever the first of a pair gains or loses, each server gains or loses it as often.
-  const order = round % 2 === 0 ? Object.entries(servers) : Object.entries(servers).reverse()
+  // The order turns by one server each round: whatever a place in it gains or loses, each server gains or loses as often.
+  const entries = Object.entries(servers)
+  const order = entries.map((_, i) => entries[(i + round) % entries.length])
   for (const { name, path, headers } of PATHS) {
     for (const [variant, { child, url }] of order) {
       const before = cpuMicros(child.pid)

@@ -62,8 +62,8 @@ function loopUtilisation(): () => number {
  * event-loop utilisation stayed under `quietBelow`, following an interval
  * that was not quiet (50 ms of JavaScript in 5 s: a burst of requests, or
  * a poll of a large fleet). So traffic that keeps the loop busier than that
- * is never interrupted, a rest is once, and the collection (some 10 to 30
- * ms on this heap) never lands in a burst. The node flag
+ * is never interrupted, a rest is once, and the collection (70 to 100 ms
+ * here, the event loop held) never lands in a burst. The node flag
  * `--min-semi-space-size` keeps the young generation from shrinking below a
  * working size, so the next burst does not start with a tiny one.
  */
