@@ -32,5 +32,6 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node directly, not npm: SIGTERM reaches the server, which drains and exits 0.
-# Node's flags are `npm start`'s: the young generation and V8's threads capped, and gc() for the rasteriser (README, "Memory").
+# Node's flags are `npm start`'s: the young generation capped and floored, V8's threads capped, and gc() for
+# the rasteriser and for giving memory back at rest (README, "Memory").
 CMD ["node", "--max-semi-space-size=16", "--min-semi-space-size=8", "--v8-pool-size=2", "--expose-gc", "dist/server.js"]

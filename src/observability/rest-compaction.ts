@@ -27,7 +27,7 @@ export interface RestCompaction {
   afterStartup(): void
   /** Compactions made so far. */
   count(): number
-  /** Stops the checks (onClose). */
+  /** Stops the checks, for good (when shutdown begins). */
   stop(): void
 }
 
@@ -56,7 +56,7 @@ function loopUtilisation(): () => number {
  * Gives V8's young generation back when the service is at rest. V8 grows
  * it under work (startup, a burst of requests) and shrinks it only in a
  * collection made to reduce memory, which Node never asks for: a service
- * that started, or served one burst, then kept some 10 to 25 MB it had no
+ * that started, or served one burst, then kept some 15 to 30 MB it had no
  * use for (README, "Memory"). One such collection is made when startup's
  * work is done, and one after each rest: `restMs` of intervals whose
  * event-loop utilisation stayed under `quietBelow`, following an interval
