@@ -136,7 +136,7 @@ describe('clients that never read', () => {
     const atRest = await rssMb(pid)
     // The cost of not reading is counted from the service after as many clients that read asked for
     // the same pages (other Hosts): the young generation it gave back at startup grows again under
-    // that work, whoever reads (README, "Memory"). From rest, the bound is 10 MB wider for that.
+    // that work, whoever reads (README, "Memory"). From rest, the bound is 20 MB wider for that.
     const readerHost = (i: number) =>
       `${i}.${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'e'.repeat(46)}.example`
     await flood(base, (i) => ({ path: '/', headers: { host: readerHost(i) } }), 2000, 40)
@@ -161,7 +161,7 @@ describe('clients that never read', () => {
         `RSS ${atRest.toFixed(0)} MB at rest, ${before.toFixed(0)} MB after as many readers, ${during.toFixed(0)} MB with 40 non-reading clients; badge p99 ${p99.toFixed(1)} ms`,
       )
       expect(during - before).toBeLessThan(60)
-      expect(during - atRest).toBeLessThan(70)
+      expect(during - atRest).toBeLessThan(80)
       expect(during).toBeLessThanOrEqual(RSS_BOUND_MB)
       expect(p99).toBeLessThan(50)
     } finally {
