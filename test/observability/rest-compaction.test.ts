@@ -25,7 +25,6 @@ afterEach(() => {
  */
 function compaction(loads: number[] = []) {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: 0 })
-  const { logger, lines } = captureLogs('debug')
   const made: number[] = []
   let reads = 0
   const interval = () => Math.round(Date.now() / CHECK_EVERY_MS)
@@ -35,9 +34,9 @@ function compaction(loads: number[] = []) {
       reads++
       return loads[interval()] ?? QUIET
     },
-    log: logger,
+    log: captureLogs().logger,
   })
-  return { rest, made, lines, checks: () => reads }
+  return { rest, made, checks: () => reads }
 }
 
 describe('memory given back at rest', () => {
